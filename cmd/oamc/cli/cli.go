@@ -1,0 +1,90 @@
+// Package cli is oamc's command line: it parses flags and calls the
+// compiler library, and prints errors in exactly one place.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oamc/oamc/compiler/diag"
+)
+
+// Exit codes: 1 for bad input, 2 for bad usage.
+const (
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError marks an error in the command line itself.
+type usageError struct{ error }
+
+// IO is where a command reads and writes; tests give their own.
+type IO struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Main runs oamc with the process's arguments and returns its exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return Run(ctx, os.Args[1:], IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+}
+
+// Run runs oamc with args and returns its exit code.
+func Run(ctx context.Context, args []string, io IO) int {
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(io.Stderr, "oamc: %v\nRun 'oamc --help' for usage.\n", ue.error)
+		return exitUsage
+	}
+	printErr(io.Stderr, err)
+	return exitFailure
+}
+
+func printErr(w io.Writer, err error) {
+	var l diag.List
+	if errors.As(err, &l) {
+		l.Sort()
+		for _, d := range l {
+			fmt.Fprintln(w, d.Error())
+		}
+		if len(l) > 1 {
+			fmt.Fprintf(w, "%d errors\n", len(l))
+		}
+		return
+	}
+	var d *diag.Diagnostic
+	if errors.As(err, &d) {
+		fmt.Fprintln(w, d.Error())
+		return
+	}
+	fmt.Fprintf(w, "oamc: %v\n", err)
+}
+
+func newRootCmd(io IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "oamc",
+		Short:         "Compile OAM Applications into Kubernetes manifests, offline",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(io.Stdin)
+	root.SetOut(io.Stdout)
+	root.SetErr(io.Stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newRenderCmd(io))
+	return root
+}

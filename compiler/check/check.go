@@ -1,0 +1,191 @@
+// Package check checks an application's properties against a definition's
+// parameter schema before anything is rendered, and says what was expected
+// and what was found, at the user's line.
+package check
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/errors"
+
+	"github.com/oamc/oamc/compiler/definition"
+	"github.com/oamc/oamc/compiler/diag"
+	"github.com/oamc/oamc/compiler/value"
+)
+
+// Subject names what is being checked, for messages: `component "web"
+// (webservice)` or `trait "scaler" of component "web"`.
+type Subject struct {
+	What     string
+	Def      *definition.Definition
+	PropsPos diag.Pos // where the properties are, for missing ones
+}
+
+// Properties checks props against the closed parameter schema of def
+// (built is the definition's compiled value). It reports unknown
+// properties with a "did you mean", wrong types, violated constraints, and
+// then missing required properties.
+func Properties(built, props cue.Value, s Subject) diag.List {
+	schema := built.LookupPath(definition.ClosedParameter)
+	u := schema.Unify(props)
+	errs := report(u.Validate(), schema, props, s, false)
+	if len(errs) == 0 {
+		errs = report(u.Validate(cue.Concrete(true)), schema, props, s, true)
+	}
+	errs.Sort()
+	return errs
+}
+
+func report(err error, schema, props cue.Value, s Subject, incomplete bool) diag.List {
+	if err == nil {
+		return nil
+	}
+	var out diag.List
+	seen := map[string]bool{}
+	for _, e := range errors.Errors(err) {
+		path := trimPath(e.Path())
+		key := strings.Join(path, ".")
+		if seen[key] {
+			continue // one message per property: disjunctions repeat themselves
+		}
+		seen[key] = true
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		out = append(out, describe(path, msg, schema, props, s, incomplete))
+	}
+	return out
+}
+
+// trimPath drops the schema's own name from an error path.
+func trimPath(p []string) []string {
+	for i, s := range p {
+		if s == "#oamcParameter" {
+			return p[i+1:]
+		}
+	}
+	return p
+}
+
+func describe(path []string, msg string, schema, props cue.Value, s Subject, incomplete bool) *diag.Diagnostic {
+	name := display(path)
+	got := props.LookupPath(cuePath(path, false))
+	want := schema.LookupPath(cuePath(path, true))
+	defNote := fmt.Sprintf("%s %q is defined at %s", s.Def.Type, s.Def.Name, s.Def.Pos)
+	if w := value.Pos(want); w.IsValid() {
+		defNote = fmt.Sprintf("%s %q expects it at %s", s.Def.Type, s.Def.Name, w)
+	}
+	switch {
+	case strings.Contains(msg, "field not allowed"):
+		parent := schema.LookupPath(cuePath(path[:len(path)-1], true))
+		d := diag.Errorf(value.Pos(got), "%s: unknown property %q", s.What, name)
+		known := fieldNames(parent)
+		if hint := diag.DidYouMean(path[len(path)-1], known); hint != "" {
+			d.Note("%s", hint)
+		} else if len(known) > 0 {
+			d.Note("known properties here: %s", strings.Join(known, ", "))
+		}
+		return d.Note("%s", defNote)
+	case incomplete && !got.Exists():
+		at := s.PropsPos
+		if len(path) > 1 {
+			if parent := props.LookupPath(cuePath(path[:len(path)-1], false)); parent.Exists() {
+				at = value.Pos(parent)
+			}
+		}
+		return diag.Errorf(at, "%s: missing required property %q (expected %s)", s.What, name, expected(want)).Note("%s", defNote)
+	case !got.Exists():
+		// An error the definition itself raises from the given properties.
+		return diag.Errorf(s.PropsPos, "%s: %s: %s", s.What, name, msg).Note("%s", defNote)
+	}
+	return diag.Errorf(value.Pos(got), "%s: property %q: expected %s, found %s", s.What, name, expected(want), found(got)).Note("%s", defNote)
+}
+
+// cuePath makes a path; in the schema, list indexes become "any element".
+func cuePath(path []string, schema bool) cue.Path {
+	sels := make([]cue.Selector, 0, len(path))
+	for _, p := range path {
+		if i, err := strconv.Atoi(p); err == nil {
+			if schema {
+				sels = append(sels, cue.AnyIndex)
+			} else {
+				sels = append(sels, cue.Index(i))
+			}
+			continue
+		}
+		if schema {
+			sels = append(sels, cue.Str(p).Optional()) // finds optional and regular fields
+		} else {
+			sels = append(sels, cue.Str(p))
+		}
+	}
+	return cue.MakePath(sels...)
+}
+
+// display writes a property path as the user writes it: ports[0].port.
+func display(path []string) string {
+	var b strings.Builder
+	for _, p := range path {
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(".")
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func fieldNames(v cue.Value) []string {
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for it.Next() {
+		names = append(names, it.Selector().Unquoted())
+	}
+	sort.Strings(names)
+	return names
+}
+
+// expected describes a schema briefly: its CUE expression when short.
+func expected(v cue.Value) string {
+	if !v.Exists() {
+		return "a value"
+	}
+	switch v.IncompleteKind() {
+	case cue.StructKind:
+		return "an object"
+	case cue.ListKind:
+		return "a list"
+	}
+	s := strings.Join(strings.Fields(fmt.Sprint(v)), " ")
+	if len(s) > 80 || s == "" {
+		return v.IncompleteKind().String()
+	}
+	return s
+}
+
+func found(v cue.Value) string {
+	x, err := value.ToGo(v)
+	if err != nil {
+		return v.IncompleteKind().String()
+	}
+	switch x := x.(type) {
+	case string:
+		return fmt.Sprintf("string %q", x)
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%s %v", value.Kind(x), x)
+}

@@ -1,0 +1,283 @@
+// Package definition loads component, trait and policy definitions written in
+// KubeVela's CUE format (or as KubeVela ComponentDefinition / TraitDefinition
+// YAML) and prepares them for offline rendering.
+package definition
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
+
+	"github.com/oamc/oamc/compiler/diag"
+)
+
+// Type is what a definition defines.
+type Type string
+
+const (
+	Component    Type = "component"
+	Trait        Type = "trait"
+	Policy       Type = "policy"
+	WorkflowStep Type = "workflow-step"
+)
+
+// Names of the fields the loader adds to every definition: the context the
+// template reads, and a closed copy of its parameter so that unknown
+// properties are errors (KubeVela leaves parameter open).
+const (
+	closedParameter = "#oamcParameter"
+	contextField    = "context"
+)
+
+// Workload names the kind of object a component definition renders.
+type Workload struct {
+	APIVersion string
+	Kind       string
+	Type       string // e.g. "deployments.apps"
+}
+
+// Definition is one loaded definition, ready to compile.
+type Definition struct {
+	Name        string
+	Type        Type
+	Description string
+	File        string   // as reported in messages
+	Pos         diag.Pos // of the definition's header
+	Workload    Workload
+	// AppliesToWorkloads and ConflictsWith are enforced for traits.
+	AppliesToWorkloads []string
+	ConflictsWith      []string
+	PodDisruptive      bool
+	Labels             map[string]string
+	Annotations        map[string]string
+
+	// Unsupported is set when the definition cannot work offline (it imports
+	// a KubeVela provider); using it is an error, loading it is not.
+	Unsupported string
+
+	src []byte // CUE source, with the loader's fields appended
+}
+
+// Source returns the CUE source the compiler builds, for tools and tests.
+func (d *Definition) Source() []byte { return d.src }
+
+// Build compiles the definition in ctx and returns the whole file's value:
+// "template" holds the template, "context" the context to fill.
+func (d *Definition) Build(ctx *cue.Context) (cue.Value, error) {
+	if d.Unsupported != "" {
+		return cue.Value{}, diag.Errorf(d.Pos, "%s", d.Unsupported)
+	}
+	v := ctx.CompileBytes(d.src, cue.Filename(d.File))
+	if err := v.Err(); err != nil {
+		return cue.Value{}, FromCUE(err, fmt.Sprintf("definition %q does not compile", d.Name), d.Pos)
+	}
+	return v, nil
+}
+
+// ClosedParameter is the path of the closed parameter schema in Build's value.
+var ClosedParameter = cue.ParsePath(closedParameter)
+
+// WorkloadType is how traits name this component's workload in
+// appliesToWorkloads: the explicit type, else "<plural kind>.<group>".
+func (d *Definition) WorkloadType() string {
+	if d.Workload.Type != "" {
+		return d.Workload.Type
+	}
+	if d.Workload.Kind == "" {
+		return ""
+	}
+	group := ""
+	if i := strings.Index(d.Workload.APIVersion, "/"); i >= 0 {
+		group = d.Workload.APIVersion[:i]
+	}
+	plural := strings.ToLower(d.Workload.Kind) + "s"
+	if group == "" {
+		return plural
+	}
+	return plural + "." + group
+}
+
+// FromCUE turns a CUE error into diagnostics, each at its first position.
+func FromCUE(err error, context string, fallback diag.Pos) diag.List {
+	var out diag.List
+	for _, e := range errors.Errors(err) {
+		p := fallback
+		if ps := errors.Positions(e); len(ps) > 0 {
+			p = diag.FromToken(ps[0])
+		}
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		if path := strings.Join(e.Path(), "."); path != "" {
+			msg = path + ": " + msg
+		}
+		d := diag.Errorf(p, "%s: %s", context, msg)
+		if ps := errors.Positions(e); len(ps) > 1 {
+			for _, q := range ps[1:] {
+				d.Note("see %s", diag.FromToken(q))
+			}
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		out = append(out, diag.Errorf(fallback, "%s: %v", context, err))
+	}
+	return out
+}
+
+// LoadFS reads every *.cue definition and every *.yaml/*.yml definition
+// object below root in fsys, in name order. Files are reported as
+// prefix + their path below root.
+func LoadFS(ctx *cue.Context, fsys fs.FS, root, prefix string) ([]*Definition, error) {
+	var files []string
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		switch path.Ext(p) {
+		case ".cue", ".yaml", ".yml":
+			if !strings.HasSuffix(p, "_test.cue") {
+				files = append(files, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, diag.List{diag.Errorf(diag.Pos{File: prefix}, "cannot read definitions: %v", err)}
+	}
+	sort.Strings(files)
+	var defs []*Definition
+	var errs diag.List
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		name := prefix + strings.TrimPrefix(strings.TrimPrefix(f, root), "/")
+		if err != nil {
+			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "cannot read definition: %v", err))
+			continue
+		}
+		var d *Definition
+		var derr error
+		if path.Ext(f) == ".cue" {
+			d, derr = ParseCUE(ctx, name, data)
+		} else {
+			d, derr = ParseYAML(ctx, name, data)
+		}
+		if derr != nil {
+			errs = append(errs, asList(derr)...)
+			continue
+		}
+		defs = append(defs, d)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return defs, nil
+}
+
+func asList(err error) diag.List {
+	switch e := err.(type) {
+	case diag.List:
+		return e
+	case *diag.Diagnostic:
+		return diag.List{e}
+	}
+	return diag.List{diag.Errorf(diag.Pos{}, "%v", err)}
+}
+
+// ParseCUE reads one definition in KubeVela's CUE format: imports, a header
+// `"<name>": {type: ..., attributes: ...}` and `template: {...}`.
+func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
+	f, err := parser.ParseFile(name, src, parser.ParseComments)
+	if err != nil {
+		return nil, FromCUE(err, "definition has a syntax error", diag.Pos{File: name})
+	}
+	var header, template *ast.Field
+	var topContext bool
+	for _, decl := range f.Decls {
+		fd, ok := decl.(*ast.Field)
+		if !ok {
+			continue
+		}
+		label, _, _ := ast.LabelName(fd.Label)
+		switch {
+		case label == "template":
+			template = fd
+		case label == contextField:
+			topContext = true
+		case header == nil && !strings.HasPrefix(label, "#") && !strings.HasPrefix(label, "_"):
+			header = fd
+		}
+	}
+	pos := diag.Pos{File: name, Line: 1, Col: 1}
+	if header == nil {
+		return nil, diag.List{diag.Errorf(pos, "no definition header: expected `\"<name>\": {type: \"component\"|\"trait\"|\"policy\"|\"workflow-step\", ...}`")}
+	}
+	if template == nil {
+		return nil, diag.List{diag.Errorf(pos, "no template: expected `template: {...}` beside the header")}
+	}
+	d, err := parseHeader(ctx, name, header)
+	if err != nil {
+		return nil, err
+	}
+	if u := unsupportedImports(f); u != "" {
+		d.Unsupported = fmt.Sprintf("definition %q %s", d.Name, u)
+	}
+	src = rewriteListArithmetic(f, src)
+	d.src = appendLoaderFields(src, hasField(template, "parameter"), topContext)
+	return d, nil
+}
+
+// appendLoaderFields adds, after the user's text so no position moves, a
+// top-level context (KubeVela injects it) and a closed copy of parameter.
+func appendLoaderFields(src []byte, hasParameter, hasContext bool) []byte {
+	var b strings.Builder
+	b.Write(src)
+	b.WriteString("\n")
+	if !hasContext {
+		b.WriteString(contextField + ": _\n")
+	}
+	if hasParameter {
+		b.WriteString(closedParameter + ": template.parameter\n")
+	} else {
+		b.WriteString(closedParameter + ": {}\n")
+	}
+	return []byte(b.String())
+}
+
+func hasField(f *ast.Field, name string) bool {
+	s, ok := f.Value.(*ast.StructLit)
+	if !ok {
+		return true // not a literal: assume it may define anything
+	}
+	for _, e := range s.Elts {
+		if fd, ok := e.(*ast.Field); ok {
+			if l, _, _ := ast.LabelName(fd.Label); l == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unsupportedImports names an import that cannot work offline.
+func unsupportedImports(f *ast.File) string {
+	for spec := range f.ImportSpecs() {
+		p := strings.Trim(spec.Path.Value, `"`)
+		switch {
+		case strings.HasPrefix(p, "vela/"):
+			return fmt.Sprintf("imports %q, a KubeVela provider that needs a running cluster; oamc renders offline and cannot run it", p)
+		case strings.Contains(strings.Split(p, "/")[0], "."):
+			return fmt.Sprintf("imports %q, a CUE module package; definitions may import only the CUE standard library", p)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,410 @@
+// Package render turns one checked component, with its traits, into
+// Kubernetes objects: the component template's output and outputs, then
+// each trait's patch, patchOutputs and outputs, in the order listed.
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+
+	"github.com/oamc/oamc/compiler/appspec"
+	"github.com/oamc/oamc/compiler/definition"
+	"github.com/oamc/oamc/compiler/diag"
+	"github.com/oamc/oamc/compiler/patch"
+	"github.com/oamc/oamc/compiler/value"
+)
+
+// Role says where an object came from, as KubeVela's resourceType label does.
+type Role string
+
+const (
+	Workload  Role = "WORKLOAD"
+	Auxiliary Role = "AUXILIARY" // a component definition's own outputs
+	TraitOut  Role = "TRAIT"
+)
+
+// Object is one rendered Kubernetes object.
+type Object struct {
+	App       string
+	Component string
+	Trait     string // the trait type, for trait outputs
+	Output    string // the key under outputs, "" for the workload
+	Role      Role
+	Data      map[string]any
+}
+
+// Source names the object's origin: app/component[/trait].
+func (o *Object) Source() string {
+	s := o.App + "/" + o.Component
+	if o.Trait != "" {
+		s += "/" + o.Trait
+	}
+	return s
+}
+
+// Built is a definition together with its compiled value.
+type Built struct {
+	Def   *definition.Definition
+	Value cue.Value
+}
+
+// Context holds the values every template's context gets from outside the app.
+type Context struct {
+	ClusterVersion ClusterVersion
+}
+
+// ClusterVersion is context.clusterVersion.
+type ClusterVersion struct {
+	Major, Minor int
+}
+
+var (
+	contextPath         = cue.ParsePath("context")
+	templateContextPath = cue.ParsePath("template.context")
+	parameterPath       = cue.ParsePath("template.parameter")
+	templatePath        = cue.ParsePath("template")
+)
+
+// Trait pairs a trait of the app with its built definition.
+type Trait struct {
+	Spec  *appspec.Trait
+	Built Built
+}
+
+// Component renders comp with its component definition and traits.
+func Component(rc Context, app *appspec.Application, comp *appspec.Component, def Built, traits []Trait) ([]*Object, diag.List) {
+	props, err := value.ToGo(comp.Properties)
+	if err != nil {
+		return nil, diag.List{diag.Errorf(comp.PropsPos, "component %q: properties: %v", comp.Name, err)}
+	}
+	base := baseContext(rc, app, comp, props)
+	tmpl := fill(def.Value, base, comp.Properties)
+	what := fmt.Sprintf("component %q (type %s)", comp.Name, comp.Type)
+	if d := raised(tmpl, what, comp.Pos); d != nil {
+		return nil, d
+	}
+	out := tmpl.LookupPath(cue.ParsePath("output"))
+	if !out.Exists() {
+		return nil, diag.List{diag.Errorf(def.Def.Pos, "component definition %q has no template.output: expected the workload object", def.Def.Name).Note("used by %s at %s", what, comp.Pos)}
+	}
+	workload, errs := object(out, def.Def, what, comp.Pos, "output")
+	if errs != nil {
+		return nil, errs
+	}
+	var aux []*Object
+	outputs, errs := objects(tmpl, def.Def, what, comp.Pos)
+	if errs != nil {
+		return nil, errs
+	}
+	for _, o := range outputs {
+		aux = append(aux, &Object{Output: o.name, Role: Auxiliary, Data: o.data})
+	}
+
+	// origin remembers where each field a trait set came from, so that a
+	// later conflict names both sides.
+	origin := map[string]token.Pos{}
+	var traitObjs []*Object
+	for _, t := range traits {
+		twhat := fmt.Sprintf("trait %q of component %q", t.Spec.Type, comp.Name)
+		tprops, err := value.ToGo(t.Spec.Properties)
+		if err != nil {
+			return nil, diag.List{diag.Errorf(t.Spec.PropsPos, "%s: properties: %v", twhat, err)}
+		}
+		tctx := baseContext(rc, app, comp, tprops)
+		tctx["output"] = workload
+		auxData := map[string]any{}
+		for _, o := range aux {
+			auxData[o.Output] = o.Data
+		}
+		tctx["outputs"] = auxData
+		tctx["componentType"] = comp.Type
+		tt := fill(t.Built.Value, tctx, t.Spec.Properties)
+		if d := raised(tt, twhat, t.Spec.Pos); d != nil {
+			return nil, d
+		}
+		m := &patch.Merger{Set: func(path string, pos token.Pos) { origin[path] = pos }}
+		if p := tt.LookupPath(cue.ParsePath("patch")); p.Exists() {
+			merged, err := m.Merge(workload, p)
+			if err != nil {
+				return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patch", func(path string) token.Pos {
+					if pos, ok := origin[path]; ok {
+						return pos
+					}
+					return lookupPos(out, path)
+				})}
+			}
+			wm, ok := merged.(map[string]any)
+			if !ok {
+				return nil, diag.List{diag.Errorf(t.Spec.Pos, "%s: the patch made the workload %s, expected an object", twhat, value.Kind(merged))}
+			}
+			workload = wm
+		}
+		if po := tt.LookupPath(cue.ParsePath("patchOutputs")); po.Exists() {
+			it, err := po.Fields()
+			if err != nil {
+				return nil, definition.FromCUE(err, twhat+": patchOutputs", t.Spec.Pos)
+			}
+			for it.Next() {
+				name := it.Selector().Unquoted()
+				target := find(aux, name)
+				if target == nil {
+					names := make([]string, len(aux))
+					for i, o := range aux {
+						names[i] = o.Output
+					}
+					d := diag.Errorf(t.Spec.Pos, "%s: patchOutputs names %q, but component %q has no such output", twhat, name, comp.Name)
+					if hint := diag.DidYouMean(name, names); hint != "" {
+						d.Note("%s", hint)
+					} else {
+						d.Note("its outputs: %v", names)
+					}
+					return nil, diag.List{d}
+				}
+				merged, err := m.Merge(target.Data, it.Value())
+				if err != nil {
+					return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patchOutputs."+name, func(string) token.Pos { return token.NoPos })}
+				}
+				md, ok := merged.(map[string]any)
+				if !ok {
+					return nil, diag.List{diag.Errorf(t.Spec.Pos, "%s: patchOutputs.%s made the object %s, expected an object", twhat, name, value.Kind(merged))}
+				}
+				target.Data = md
+			}
+		}
+		touts, errs := objects(tt, t.Built.Def, twhat, t.Spec.Pos)
+		if errs != nil {
+			return nil, errs
+		}
+		for _, o := range touts {
+			traitObjs = append(traitObjs, &Object{Trait: t.Spec.Type, Output: o.name, Role: TraitOut, Data: o.data})
+		}
+	}
+
+	all := append([]*Object{{Role: Workload, Data: workload}}, aux...)
+	all = append(all, traitObjs...)
+	for _, o := range all {
+		o.App, o.Component = app.Name, comp.Name
+		finish(o, app, comp)
+	}
+	return all, nil
+}
+
+// baseContext is the context every template of a component gets.
+func baseContext(rc Context, app *appspec.Application, comp *appspec.Component, props any) map[string]any {
+	comps := make([]any, len(app.Components))
+	for i, c := range app.Components {
+		comps[i] = c.Data
+	}
+	return map[string]any{
+		"name":           comp.Name,
+		"appName":        app.Name,
+		"namespace":      app.Namespace,
+		"appRevision":    "",
+		"appRevisionNum": 0,
+		"revision":       "",
+		"appLabels":      stringMap(app.Labels),
+		"appAnnotations": stringMap(app.Annotations),
+		"components":     comps,
+		"parameter":      props,
+		"cluster":        "",
+		"clusterVersion": map[string]any{
+			"major":      rc.ClusterVersion.Major,
+			"minor":      rc.ClusterVersion.Minor,
+			"gitVersion": fmt.Sprintf("v%d.%d.0", rc.ClusterVersion.Major, rc.ClusterVersion.Minor),
+			"platform":   "linux/amd64",
+		},
+		"publishVersion": "",
+		"workflowName":   "",
+		"replicaKey":     "",
+	}
+}
+
+func stringMap(m map[string]string) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// fill gives a definition its context and parameter and returns its template.
+func fill(built cue.Value, ctx map[string]any, props cue.Value) cue.Value {
+	v := built.FillPath(contextPath, ctx).FillPath(templateContextPath, ctx).FillPath(parameterPath, props)
+	return v.LookupPath(templatePath)
+}
+
+// raised reports the template's own error list, `errs: [...string]`.
+func raised(tmpl cue.Value, what string, at diag.Pos) diag.List {
+	v := tmpl.LookupPath(cue.ParsePath("errs"))
+	if !v.Exists() {
+		return nil
+	}
+	x, err := value.ToGo(v)
+	if err != nil {
+		return nil
+	}
+	l, _ := x.([]any)
+	var out diag.List
+	for _, e := range l {
+		out = append(out, diag.Errorf(at, "%s: %v", what, e))
+	}
+	return out
+}
+
+type named struct {
+	name string
+	data map[string]any
+}
+
+// objects evaluates a template's outputs, sorted by name.
+func objects(tmpl cue.Value, def *definition.Definition, what string, at diag.Pos) ([]named, diag.List) {
+	v := tmpl.LookupPath(cue.ParsePath("outputs"))
+	if !v.Exists() {
+		return nil, nil
+	}
+	it, err := v.Fields()
+	if err != nil {
+		return nil, evalError(err, def, what, at, "outputs")
+	}
+	var out []named
+	for it.Next() {
+		name := it.Selector().Unquoted()
+		data, errs := object(it.Value(), def, what, at, "outputs."+name)
+		if errs != nil {
+			return nil, errs
+		}
+		out = append(out, named{name, data})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out, nil
+}
+
+// object evaluates one output to a Kubernetes object.
+func object(v cue.Value, def *definition.Definition, what string, at diag.Pos, field string) (map[string]any, diag.List) {
+	if err := v.Validate(cue.Concrete(true), cue.Final()); err != nil {
+		return nil, evalError(err, def, what, at, field)
+	}
+	x, err := value.ToGo(v)
+	if err != nil {
+		return nil, evalError(err, def, what, at, field)
+	}
+	m, ok := x.(map[string]any)
+	if !ok {
+		return nil, diag.List{diag.Errorf(value.Pos(v), "%s %q: %s is %s, expected a Kubernetes object", def.Type, def.Name, field, value.Kind(x)).Note("used by %s at %s", what, at)}
+	}
+	for _, k := range []string{"apiVersion", "kind"} {
+		if s, _ := m[k].(string); s == "" {
+			return nil, diag.List{diag.Errorf(value.Pos(v), "%s %q: %s has no %s: expected a Kubernetes object", def.Type, def.Name, field, k).Note("used by %s at %s", what, at)}
+		}
+	}
+	if md, ok := m["metadata"]; ok {
+		if _, ok := md.(map[string]any); !ok {
+			return nil, diag.List{diag.Errorf(value.Pos(v), "%s %q: %s.metadata is %s, expected an object", def.Type, def.Name, field, value.Kind(md)).Note("used by %s at %s", what, at)}
+		}
+	}
+	return m, nil
+}
+
+// evalError reports a definition that does not evaluate for these
+// properties: at the definition's line, naming the app's line.
+func evalError(err error, def *definition.Definition, what string, at diag.Pos, field string) diag.List {
+	var out diag.List
+	seen := map[string]bool{}
+	for _, e := range errors.Errors(err) {
+		p := def.Pos
+		if ps := errors.Positions(e); len(ps) > 0 {
+			p = diag.FromToken(ps[0])
+		}
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		path := strings.Join(trimTemplate(e.Path()), ".")
+		if path == "" {
+			path = field
+		}
+		key := path + msg
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, diag.Errorf(p, "%s %q fails to evaluate %s: %s", def.Type, def.Name, path, msg).Note("used by %s at %s", what, at))
+	}
+	if len(out) == 0 {
+		var ve *value.Error
+		if errors.As(err, &ve) {
+			p := ve.Pos
+			if !p.IsValid() {
+				p = def.Pos
+			}
+			return diag.List{diag.Errorf(p, "%s %q fails to evaluate %s.%s: %s", def.Type, def.Name, field, ve.Path, ve.Msg).Note("used by %s at %s", what, at)}
+		}
+		out = append(out, diag.Errorf(def.Pos, "%s %q fails to evaluate %s: %v", def.Type, def.Name, field, err).Note("used by %s at %s", what, at))
+	}
+	return out
+}
+
+func trimTemplate(p []string) []string {
+	if len(p) > 0 && p[0] == "template" {
+		return p[1:]
+	}
+	return p
+}
+
+// patchError reports a failed patch: a conflict names the field, both
+// values and both positions.
+func patchError(err error, what string, at diag.Pos, def *definition.Definition, field string, origin func(string) token.Pos) *diag.Diagnostic {
+	var c *patch.Conflict
+	if errors.As(err, &c) {
+		d := diag.Errorf(diag.FromToken(c.PatchPos), "%s: conflict at %s: the workload already has %s, the trait sets %s", what, c.Path, show(c.Existing), show(c.Patch))
+		if p := origin(c.Path); p.IsValid() {
+			d.Note("the existing value was set at %s", diag.FromToken(p))
+		}
+		return d.Note("trait used at %s", at)
+	}
+	var ve *value.Error
+	if errors.As(err, &ve) && ve.Pos.IsValid() {
+		return diag.Errorf(ve.Pos, "%s: %s %q fails to evaluate %s: %s", what, def.Type, def.Name, field, err).Note("trait used at %s", at)
+	}
+	return diag.Errorf(def.Pos, "%s: %s %q: %s: %v", what, def.Type, def.Name, field, err).Note("trait used at %s", at)
+}
+
+func show(x any) string {
+	switch x := x.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(x)
+}
+
+// lookupPos finds the position in the component's output of a field path
+// like spec.template.spec.containers[0].image.
+func lookupPos(out cue.Value, path string) token.Pos {
+	p := cue.ParsePath(path)
+	if p.Err() != nil {
+		return token.NoPos
+	}
+	v := out.LookupPath(p)
+	if !v.Exists() {
+		return token.NoPos
+	}
+	return v.Pos()
+}
+
+func find(objs []*Object, name string) *Object {
+	for _, o := range objs {
+		if o.Output == name {
+			return o
+		}
+	}
+	return nil
+}

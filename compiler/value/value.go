@@ -1,0 +1,124 @@
+// Package value converts evaluated CUE values to plain Go data (maps, slices,
+// strings, int64, float64, bool, nil), the form every later stage works on.
+package value
+
+import (
+	"fmt"
+	"math/big"
+
+	"cuelang.org/go/cue"
+
+	"github.com/oamc/oamc/compiler/diag"
+)
+
+// Error says which value could not be converted, and where it came from.
+type Error struct {
+	Path string
+	Pos  diag.Pos
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+// ToGo converts a concrete CUE value to Go data. Defaults are taken; hidden
+// fields, definitions and optional fields are left out.
+func ToGo(v cue.Value) (any, error) {
+	return toGo(v, "")
+}
+
+func toGo(v cue.Value, path string) (any, error) {
+	if d, ok := v.Default(); ok {
+		v = d
+	}
+	if err := v.Err(); err != nil {
+		return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: err.Error()}
+	}
+	switch v.Kind() {
+	case cue.StructKind:
+		it, err := v.Fields()
+		if err != nil {
+			return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: err.Error()}
+		}
+		m := map[string]any{}
+		for it.Next() {
+			sel := it.Selector()
+			x, err := toGo(it.Value(), join(path, sel.Unquoted()))
+			if err != nil {
+				return nil, err
+			}
+			m[sel.Unquoted()] = x
+		}
+		return m, nil
+	case cue.ListKind:
+		it, err := v.List()
+		if err != nil {
+			return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: err.Error()}
+		}
+		l := []any{}
+		for i := 0; it.Next(); i++ {
+			x, err := toGo(it.Value(), fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, x)
+		}
+		return l, nil
+	case cue.StringKind:
+		return v.String()
+	case cue.BoolKind:
+		return v.Bool()
+	case cue.NullKind:
+		return nil, nil
+	case cue.IntKind:
+		var z big.Int
+		if _, err := v.Int(&z); err != nil {
+			return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: err.Error()}
+		}
+		if !z.IsInt64() {
+			return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: fmt.Sprintf("integer %s does not fit in 64 bits", z.String())}
+		}
+		return z.Int64(), nil
+	case cue.FloatKind:
+		return v.Float64()
+	case cue.BytesKind:
+		b, err := v.Bytes()
+		return string(b), err
+	}
+	return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: fmt.Sprintf("incomplete value %v: expected a concrete value", v)}
+}
+
+func join(path, field string) string {
+	if path == "" {
+		return field
+	}
+	return path + "." + field
+}
+
+// Pos returns the position of v's first source.
+func Pos(v cue.Value) diag.Pos { return diag.FromToken(v.Pos()) }
+
+// Kind names the kind of a Go value as a user would: "string", "a list", ...
+func Kind(x any) string {
+	switch x.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	case int64, int:
+		return "int"
+	case float64:
+		return "number"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", x)
+}
