@@ -51,9 +51,9 @@ type Compiler struct {
 }
 
 type builtDef struct {
-	once  sync.Once
-	value cue.Value
-	err   error
+	once     sync.Once
+	compiled *definition.Compiled
+	err      error
 }
 
 // Result is one compiled Application.
@@ -117,7 +117,7 @@ func (c *Compiler) Registry() *definition.Registry { return c.registry }
 func (c *Compiler) Warnings() diag.List { return c.registry.Warnings }
 
 // build compiles a definition once.
-func (c *Compiler) build(d *definition.Definition) (cue.Value, error) {
+func (c *Compiler) build(d *definition.Definition) (*definition.Compiled, error) {
 	c.mu.Lock()
 	b, ok := c.built[d]
 	if !ok {
@@ -125,8 +125,8 @@ func (c *Compiler) build(d *definition.Definition) (cue.Value, error) {
 		c.built[d] = b
 	}
 	c.mu.Unlock()
-	b.once.Do(func() { b.value, b.err = d.Build(c.ctx) })
-	return b.value, b.err
+	b.once.Do(func() { b.compiled, b.err = d.Compile(c.ctx) })
+	return b.compiled, b.err
 }
 
 // Render reads the inputs (files, folders, "-" for stdin) and compiles every
@@ -172,7 +172,7 @@ func (c *Compiler) Compile(ctx context.Context, app *appspec.Application) (*Resu
 	}
 	type plan struct {
 		comp   *appspec.Component
-		def    render.Built
+		def    *definition.Compiled
 		traits []render.Trait
 	}
 	var plans []plan
@@ -252,17 +252,17 @@ func (c *Compiler) lookup(t definition.Type, name string, at diag.Pos, what stri
 	return nil, false
 }
 
-func (c *Compiler) checked(d *definition.Definition, props cue.Value, s check.Subject, errs *diag.List) (render.Built, bool) {
-	v, err := c.build(d)
+func (c *Compiler) checked(d *definition.Definition, props cue.Value, s check.Subject, errs *diag.List) (*definition.Compiled, bool) {
+	cd, err := c.build(d)
 	if err != nil {
 		*errs = append(*errs, asList(err)...)
-		return render.Built{}, false
+		return nil, false
 	}
-	if perrs := check.Properties(v, props, s); len(perrs) > 0 {
+	if perrs := check.Properties(cd.Schema, props, s); len(perrs) > 0 {
 		*errs = append(*errs, perrs...)
-		return render.Built{}, false
+		return nil, false
 	}
-	return render.Built{Def: d, Value: v}, true
+	return cd, true
 }
 
 // applies enforces a trait's appliesToWorkloads, which KubeVela ignores.

@@ -25,12 +25,10 @@ type Subject struct {
 	PropsPos diag.Pos // where the properties are, for missing ones
 }
 
-// Properties checks props against the closed parameter schema of def
-// (built is the definition's compiled value). It reports unknown
-// properties with a "did you mean", wrong types, violated constraints, and
-// then missing required properties.
-func Properties(built, props cue.Value, s Subject) diag.List {
-	schema := built.LookupPath(definition.ClosedParameter)
+// Properties checks props against a definition's closed parameter schema.
+// It reports unknown properties with a "did you mean", wrong types,
+// violated constraints, and then missing required properties.
+func Properties(schema, props cue.Value, s Subject) diag.List {
 	u := schema.Unify(props)
 	errs := report(u.Validate(), schema, props, s, false)
 	if len(errs) == 0 {

@@ -62,27 +62,42 @@ type Definition struct {
 	// a KubeVela provider); using it is an error, loading it is not.
 	Unsupported string
 
-	src []byte // CUE source, with the loader's fields appended
+	src          []byte         // CUE source, with a top-level context added when needed
+	hasParameter bool           // the template declares parameter
+	tags         map[string]Tag // patch tags by field path below template
+	refs         contextRefs    // what the template reads of context
 }
 
-// Source returns the CUE source the compiler builds, for tools and tests.
-func (d *Definition) Source() []byte { return d.src }
+// Compiled is a definition compiled in one CUE context.
+type Compiled struct {
+	Def *Definition
+	// Root is the file's value: fill "context" (see FillContext) and
+	// "template.parameter", then read "template".
+	Root cue.Value
+	// Schema is the template's parameter, closed: unknown properties fail.
+	Schema cue.Value
+}
 
-// Build compiles the definition in ctx and returns the whole file's value:
-// "template" holds the template, "context" the context to fill.
-func (d *Definition) Build(ctx *cue.Context) (cue.Value, error) {
+// Compile compiles the definition in ctx.
+func (d *Definition) Compile(ctx *cue.Context) (*Compiled, error) {
 	if d.Unsupported != "" {
-		return cue.Value{}, diag.Errorf(d.Pos, "%s", d.Unsupported)
+		return nil, diag.Errorf(d.Pos, "%s", d.Unsupported)
 	}
-	v := ctx.CompileBytes(d.src, cue.Filename(d.File))
-	if err := v.Err(); err != nil {
-		return cue.Value{}, FromCUE(err, fmt.Sprintf("definition %q does not compile", d.Name), d.Pos)
+	root := ctx.CompileBytes(d.src, cue.Filename(d.File))
+	if err := root.Err(); err != nil {
+		return nil, FromCUE(err, fmt.Sprintf("definition %q does not compile", d.Name), d.Pos)
 	}
-	return v, nil
+	// The closed copy is compiled apart, so that rendering never pays for it.
+	closed := closedParameter + ": {}\n"
+	if d.hasParameter {
+		closed = closedParameter + ": template.parameter\n"
+	}
+	schema := ctx.CompileBytes(append(append([]byte(nil), d.src...), closed...), cue.Filename(d.File))
+	if err := schema.Err(); err != nil {
+		return nil, FromCUE(err, fmt.Sprintf("definition %q does not compile", d.Name), d.Pos)
+	}
+	return &Compiled{Def: d, Root: root, Schema: schema.LookupPath(cue.ParsePath(closedParameter))}, nil
 }
-
-// ClosedParameter is the path of the closed parameter schema in Build's value.
-var ClosedParameter = cue.ParsePath(closedParameter)
 
 // WorkloadType is how traits name this component's workload in
 // appliesToWorkloads: the explicit type, else "<plural kind>.<group>".
@@ -232,25 +247,17 @@ func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
 		d.Unsupported = fmt.Sprintf("definition %q %s", d.Name, u)
 	}
 	src = rewriteListArithmetic(f, src)
-	d.src = appendLoaderFields(src, hasField(template, "parameter"), topContext)
+	d.tags = collectTags(template.Value)
+	d.hasParameter = hasField(template, "parameter")
+	d.refs = collectContextRefs(f)
+	d.refs.inTemplate = hasField(template, contextField)
+	if !topContext {
+		// KubeVela injects context; it goes after the user's text so that no
+		// position moves.
+		src = append(append([]byte(nil), src...), "\n"+contextField+": _\n"...)
+	}
+	d.src = src
 	return d, nil
-}
-
-// appendLoaderFields adds, after the user's text so no position moves, a
-// top-level context (KubeVela injects it) and a closed copy of parameter.
-func appendLoaderFields(src []byte, hasParameter, hasContext bool) []byte {
-	var b strings.Builder
-	b.Write(src)
-	b.WriteString("\n")
-	if !hasContext {
-		b.WriteString(contextField + ": _\n")
-	}
-	if hasParameter {
-		b.WriteString(closedParameter + ": template.parameter\n")
-	} else {
-		b.WriteString(closedParameter + ": {}\n")
-	}
-	return []byte(b.String())
 }
 
 func hasField(f *ast.Field, name string) bool {

@@ -34,6 +34,10 @@ func (c *Conflict) Error() string {
 
 // Merger merges evaluated trait patches into plain objects.
 type Merger struct {
+	// Tags, when not nil, gives the `+patchKey` and `+patchStrategy` tags
+	// the definition's source puts on the patch field at path ("" for the
+	// patch itself, else like "spec.containers[0].env").
+	Tags func(path string) (patchKey, strategy string)
 	// Set, when not nil, is told of every field the patch writes, so that a
 	// later conflict can name who set the value first.
 	Set func(path string, pos token.Pos)
@@ -50,6 +54,17 @@ func (m *Merger) Merge(doc any, p cue.Value) (any, error) {
 
 func (m *Merger) merge(base any, p cue.Value, path, inheritedKey string) (any, error) {
 	tags := tagsOf(p)
+	if m.Tags != nil {
+		key, strategy := m.Tags(path)
+		if key != "" {
+			tags.patchKey = key
+		}
+		if strategy != "" {
+			tags.strategy = strategy
+		}
+	}
+	// An open list's element pattern must be read before defaults close it.
+	elem := p.LookupPath(cue.MakePath(cue.AnyIndex))
 	if d, ok := p.Default(); ok {
 		p = d
 	}
@@ -116,7 +131,7 @@ func (m *Merger) merge(base any, p cue.Value, path, inheritedKey string) (any, e
 		if key != "" {
 			return m.mergeByKey(list, p, path, key)
 		}
-		return m.mergeByIndex(list, p, path, key)
+		return m.mergeByIndex(list, p, elem, path)
 	}
 	x, err := m.concrete(p, path)
 	if err != nil {
@@ -130,7 +145,7 @@ func (m *Merger) merge(base any, p cue.Value, path, inheritedKey string) (any, e
 
 // mergeByIndex unifies the patch's items with the object's, one by one; an
 // open patch list ([...X]) applies X to every further item.
-func (m *Merger) mergeByIndex(list []any, p cue.Value, path, key string) (any, error) {
+func (m *Merger) mergeByIndex(list []any, p, elem cue.Value, path string) (any, error) {
 	it, err := p.List()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -152,10 +167,9 @@ func (m *Merger) mergeByIndex(list []any, p cue.Value, path, key string) (any, e
 		}
 		list = append(list, x)
 	}
-	elem := p.LookupPath(cue.MakePath(cue.AnyIndex))
 	if elem.Exists() && n < len(list) {
 		for i := n; i < len(list); i++ {
-			u := p.Context().Encode(list[i]).Unify(elem)
+			u := value.FromGo(p.Context(), list[i]).Unify(elem)
 			x, err := value.ToGo(u)
 			if err != nil {
 				return nil, fmt.Errorf("%s[%d]: %w", path, i, err)

@@ -47,12 +47,6 @@ func (o *Object) Source() string {
 	return s
 }
 
-// Built is a definition together with its compiled value.
-type Built struct {
-	Def   *definition.Definition
-	Value cue.Value
-}
-
 // Context holds the values every template's context gets from outside the app.
 type Context struct {
 	ClusterVersion ClusterVersion
@@ -63,27 +57,20 @@ type ClusterVersion struct {
 	Major, Minor int
 }
 
-var (
-	contextPath         = cue.ParsePath("context")
-	templateContextPath = cue.ParsePath("template.context")
-	parameterPath       = cue.ParsePath("template.parameter")
-	templatePath        = cue.ParsePath("template")
-)
-
 // Trait pairs a trait of the app with its built definition.
 type Trait struct {
 	Spec  *appspec.Trait
-	Built Built
+	Built *definition.Compiled
 }
 
 // Component renders comp with its component definition and traits.
-func Component(rc Context, app *appspec.Application, comp *appspec.Component, def Built, traits []Trait) ([]*Object, diag.List) {
+func Component(rc Context, app *appspec.Application, comp *appspec.Component, def *definition.Compiled, traits []Trait) ([]*Object, diag.List) {
 	props, err := value.ToGo(comp.Properties)
 	if err != nil {
 		return nil, diag.List{diag.Errorf(comp.PropsPos, "component %q: properties: %v", comp.Name, err)}
 	}
 	base := baseContext(rc, app, comp, props)
-	tmpl := fill(def.Value, base, comp.Properties)
+	tmpl := def.Fill(base, comp.Properties)
 	what := fmt.Sprintf("component %q (type %s)", comp.Name, comp.Type)
 	if d := raised(tmpl, what, comp.Pos); d != nil {
 		return nil, d
@@ -123,11 +110,12 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 		}
 		tctx["outputs"] = auxData
 		tctx["componentType"] = comp.Type
-		tt := fill(t.Built.Value, tctx, t.Spec.Properties)
+		tt := t.Built.Fill(tctx, t.Spec.Properties)
 		if d := raised(tt, twhat, t.Spec.Pos); d != nil {
 			return nil, d
 		}
 		m := &patch.Merger{Set: func(path string, pos token.Pos) { origin[path] = pos }}
+		m.Tags = tagsUnder(t.Built.Def, "patch")
 		if p := tt.LookupPath(cue.ParsePath("patch")); p.Exists() {
 			merged, err := m.Merge(workload, p)
 			if err != nil {
@@ -165,6 +153,7 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 					}
 					return nil, diag.List{d}
 				}
+				m.Tags = tagsUnder(t.Built.Def, "patchOutputs."+name)
 				merged, err := m.Merge(target.Data, it.Value())
 				if err != nil {
 					return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patchOutputs."+name, func(string) token.Pos { return token.NoPos })}
@@ -192,6 +181,19 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 		finish(o, app, comp)
 	}
 	return all, nil
+}
+
+// tagsUnder gives the merger the tags of the template field at root.
+func tagsUnder(def *definition.Definition, root string) func(string) (string, string) {
+	return func(path string) (string, string) {
+		if path != "" {
+			path = root + "." + path
+		} else {
+			path = root
+		}
+		t := def.TagAt(path)
+		return t.PatchKey, t.Strategy
+	}
 }
 
 // baseContext is the context every template of a component gets.
@@ -230,12 +232,6 @@ func stringMap(m map[string]string) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// fill gives a definition its context and parameter and returns its template.
-func fill(built cue.Value, ctx map[string]any, props cue.Value) cue.Value {
-	v := built.FillPath(contextPath, ctx).FillPath(templateContextPath, ctx).FillPath(parameterPath, props)
-	return v.LookupPath(templatePath)
 }
 
 // raised reports the template's own error list, `errs: [...string]`.

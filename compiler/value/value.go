@@ -5,8 +5,13 @@ package value
 import (
 	"fmt"
 	"math/big"
+	"sort"
+	"strconv"
+	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
 
 	"github.com/oamc/oamc/compiler/diag"
 )
@@ -121,4 +126,79 @@ func Kind(x any) string {
 		return "object"
 	}
 	return fmt.Sprintf("%T", x)
+}
+
+// FromGo builds a CUE value from Go data (the forms ToGo returns, plus
+// map[string]string, int and []string).
+//
+// It goes through CUE syntax rather than cue.Context.Encode on purpose: in
+// cuelang.org/go v0.17.1 the struct items of a list that came from Encode
+// (or FillPath with a Go value) lose their fields when a comprehension
+// embeds them (`[for c in l {c}]` gives `[{}]`), which breaks templates
+// that copy the workload's containers. Values built from syntax do not.
+func FromGo(ctx *cue.Context, x any) cue.Value {
+	return ctx.BuildExpr(expr(x))
+}
+
+func expr(x any) ast.Expr {
+	switch x := x.(type) {
+	case nil:
+		return ast.NewNull()
+	case string:
+		return ast.NewString(x)
+	case bool:
+		return ast.NewBool(x)
+	case int:
+		return ast.NewLit(token.INT, strconv.Itoa(x))
+	case int64:
+		return ast.NewLit(token.INT, strconv.FormatInt(x, 10))
+	case float64:
+		s := strconv.FormatFloat(x, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eEn") {
+			s += ".0"
+		}
+		return ast.NewLit(token.FLOAT, s)
+	case []any:
+		elts := make([]ast.Expr, len(x))
+		for i, e := range x {
+			elts[i] = expr(e)
+		}
+		return ast.NewList(elts...)
+	case []string:
+		elts := make([]ast.Expr, len(x))
+		for i, e := range x {
+			elts[i] = ast.NewString(e)
+		}
+		return ast.NewList(elts...)
+	case map[string]any:
+		return structLit(len(x), func(yield func(string, ast.Expr)) {
+			for k, v := range x {
+				yield(k, expr(v))
+			}
+		})
+	case map[string]string:
+		return structLit(len(x), func(yield func(string, ast.Expr)) {
+			for k, v := range x {
+				yield(k, ast.NewString(v))
+			}
+		})
+	}
+	return &ast.BottomLit{}
+}
+
+// structLit makes a struct with quoted labels (so "#a" or "_b" stay
+// regular fields), in sorted order so the syntax is deterministic.
+func structLit(n int, each func(yield func(string, ast.Expr))) ast.Expr {
+	fields := make([]*ast.Field, 0, n)
+	each(func(k string, v ast.Expr) {
+		fields = append(fields, &ast.Field{Label: ast.NewString(k), Value: v})
+	})
+	sort.Slice(fields, func(i, j int) bool {
+		return fields[i].Label.(*ast.BasicLit).Value < fields[j].Label.(*ast.BasicLit).Value
+	})
+	decls := make([]ast.Decl, len(fields))
+	for i, f := range fields {
+		decls[i] = f
+	}
+	return &ast.StructLit{Elts: decls}
 }

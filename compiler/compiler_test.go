@@ -1,0 +1,182 @@
+package compiler_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oamc/oamc/compiler"
+	"github.com/oamc/oamc/compiler/diag"
+	"github.com/oamc/oamc/compiler/emit"
+	"github.com/oamc/oamc/compiler/render"
+	"github.com/oamc/oamc/compiler/source"
+)
+
+const app = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: shop
+  namespace: prod
+  labels:
+    team: checkout
+spec:
+  components:
+    - name: web
+      type: webservice
+      properties:
+        image: nginx:1.27
+        ports:
+          - port: 80
+            expose: true
+      traits:
+        - type: scaler
+          properties:
+            replicas: 3
+        - type: labels
+          properties:
+            tier: frontend
+        - type: env
+          properties:
+            env:
+              LOG_LEVEL: info
+`
+
+// compile runs the library on one in-memory app file.
+func compile(t testing.TB, c *compiler.Compiler, name, src string) ([]*compiler.Result, error) {
+	t.Helper()
+	docs, d := source.Parse(name, []byte(src))
+	if d != nil {
+		return nil, d
+	}
+	return c.CompileDocuments(context.Background(), docs)
+}
+
+func TestCompileLibrary(t *testing.T) {
+	c, err := compiler.New(compiler.Options{})
+	require.NoError(t, err)
+	results, err := compile(t, c, "app.yaml", app)
+	require.NoError(t, err)
+	require.Len(t, results, 1)
+	objs := results[0].Objects
+	require.Len(t, objs, 2)
+
+	w := objs[0]
+	assert.Equal(t, render.Workload, w.Role)
+	assert.Equal(t, "shop/web", w.Source())
+	assert.Equal(t, "Deployment", w.Data["kind"])
+	md := w.Data["metadata"].(map[string]any)
+	assert.Equal(t, "prod", md["namespace"])
+	labels := md["labels"].(map[string]any)
+	assert.Equal(t, "checkout", labels["team"], "app labels reach every object")
+	assert.Equal(t, "frontend", labels["tier"])
+	assert.Equal(t, "webservice", labels["workload.oam.dev/type"])
+	assert.Equal(t, int64(3), w.Data["spec"].(map[string]any)["replicas"])
+
+	svc := objs[1]
+	assert.Equal(t, render.Auxiliary, svc.Role)
+	assert.Equal(t, "Service", svc.Data["kind"])
+	assert.Equal(t, "AuxiliaryWorkload", svc.Data["metadata"].(map[string]any)["labels"].(map[string]any)["trait.oam.dev/type"])
+}
+
+func TestCompileErrorsArePositioned(t *testing.T) {
+	c, err := compiler.New(compiler.Options{})
+	require.NoError(t, err)
+	bad := bytes.Replace([]byte(app), []byte("image: nginx"), []byte("imagee: nginx"), 1)
+	_, err = compile(t, c, "app.yaml", string(bad))
+	var l diag.List
+	require.ErrorAs(t, err, &l)
+	require.Len(t, l, 1)
+	assert.Equal(t, diag.Pos{File: "app.yaml", Line: 13, Col: 9}, l[0].Pos)
+	assert.Contains(t, l[0].Error(), `unknown property "imagee"`)
+	assert.Contains(t, l[0].Error(), `did you mean "image"?`)
+}
+
+func TestCompileCancelled(t *testing.T) {
+	c, err := compiler.New(compiler.Options{})
+	require.NoError(t, err)
+	docs, d := source.Parse("app.yaml", []byte(app))
+	require.Nil(t, d)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = c.CompileDocuments(ctx, docs)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestKubeVersion(t *testing.T) {
+	_, err := compiler.New(compiler.Options{KubeVersion: "one.two"})
+	assert.ErrorContains(t, err, `invalid Kubernetes version "one.two"`)
+	_, err = compiler.New(compiler.Options{KubeVersion: "v1.29.3"})
+	assert.NoError(t, err)
+}
+
+// TestConcurrentCompilesAreDeterministic compiles the same app from many
+// goroutines on one Compiler: every output must be byte-identical.
+func TestConcurrentCompilesAreDeterministic(t *testing.T) {
+	c, err := compiler.New(compiler.Options{})
+	require.NoError(t, err)
+	const n = 16
+	outs := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results, err := compile(t, c, "app.yaml", app)
+			if err != nil {
+				outs[i] = err.Error()
+				return
+			}
+			var b bytes.Buffer
+			if err := emit.Write(&b, emit.YAML, results[0].Objects); err != nil {
+				outs[i] = err.Error()
+				return
+			}
+			outs[i] = b.String()
+		}()
+	}
+	wg.Wait()
+	for i := 1; i < n; i++ {
+		require.Equal(t, outs[0], outs[i], "run %d differs", i)
+	}
+	assert.Contains(t, outs[0], "kind: Deployment")
+}
+
+// BenchmarkRender compiles one webservice with three traits, the
+// definitions already loaded: the per-component cost of a render.
+func BenchmarkRender(b *testing.B) {
+	c, err := compiler.New(compiler.Options{})
+	require.NoError(b, err)
+	docs, d := source.Parse("app.yaml", []byte(app))
+	require.Nil(b, d)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.CompileDocuments(ctx, docs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "components/s")
+}
+
+// BenchmarkStartup is a fresh Compiler (standard library parsed) plus its
+// first render: what one oamc process pays before its first object.
+func BenchmarkStartup(b *testing.B) {
+	docs, d := source.Parse("app.yaml", []byte(app))
+	require.Nil(b, d)
+	ctx := context.Background()
+	for b.Loop() {
+		c, err := compiler.New(compiler.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.CompileDocuments(ctx, docs); err != nil {
+			b.Fatal(fmt.Sprint(err))
+		}
+	}
+}
