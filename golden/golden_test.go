@@ -8,10 +8,15 @@
 package golden
 
 import (
+	"bytes"
+	"context"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/stretchr/testify/require"
 
 	"github.com/oamc/oamc/cmd/oamc/cli"
 )
@@ -29,4 +34,27 @@ func TestGolden(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 	})
+}
+
+// TestExamples renders each app in examples/ (the README's and `make
+// demo`'s) and compares the output with the .want file beside it.
+func TestExamples(t *testing.T) {
+	apps, err := filepath.Glob("examples/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, apps)
+	for _, app := range apps {
+		t.Run(filepath.Base(app), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := cli.Run(context.Background(), []string{"render", app}, cli.IO{Stdout: &stdout, Stderr: &stderr})
+			require.Equal(t, 0, code, stderr.String())
+			require.Empty(t, stderr.String())
+			want := strings.TrimSuffix(app, ".yaml") + ".want"
+			if os.Getenv("OAMC_UPDATE") == "1" {
+				require.NoError(t, os.WriteFile(want, stdout.Bytes(), 0o644))
+			}
+			expected, err := os.ReadFile(want)
+			require.NoError(t, err, "missing golden file: run make golden and review it")
+			require.Equal(t, string(expected), stdout.String(), "stale golden file: run make golden and review the diff")
+		})
+	}
 }

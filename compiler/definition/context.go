@@ -44,8 +44,6 @@ func collectContextRefs(f *ast.File) contextRefs {
 }
 
 var (
-	contextPath         = cue.ParsePath(contextField)
-	templateContextPath = cue.ParsePath("template." + contextField)
 	parameterPath       = cue.ParsePath("template.parameter")
 	templatePath        = cue.ParsePath("template")
 )
@@ -56,7 +54,9 @@ func (d *Definition) Uses(field string) bool {
 }
 
 // Fill gives the compiled template its context (only the fields it reads,
-// from Go data) and parameter, and returns the template.
+// from Go data) and parameter, and returns the template. The inputs are put
+// together first and unified with the definition once: every FillPath on
+// the definition would evaluate all of it again.
 func (c *Compiled) Fill(context map[string]any, props cue.Value) cue.Value {
 	used := make(map[string]any, len(context))
 	for name, x := range context {
@@ -64,13 +64,13 @@ func (c *Compiled) Fill(context map[string]any, props cue.Value) cue.Value {
 			used[name] = x
 		}
 	}
-	v := c.Root
+	in := map[string]any{}
 	if len(used) > 0 {
-		x := value.FromGo(v.Context(), used)
-		v = v.FillPath(contextPath, x)
+		in[contextField] = used
 		if c.Def.refs.inTemplate {
-			v = v.FillPath(templateContextPath, x)
+			in["template"] = map[string]any{contextField: used}
 		}
 	}
-	return v.FillPath(parameterPath, props).LookupPath(templatePath)
+	v := value.FromGo(c.Root.Context(), in).FillPath(parameterPath, props)
+	return c.Root.Unify(v).LookupPath(templatePath)
 }
