@@ -96,6 +96,12 @@ func New(opts Options) (*Compiler, error) {
 	return c, nil
 }
 
+// CheckKubeVersion reports whether s is a Kubernetes version oamc accepts.
+func CheckKubeVersion(s string) error {
+	_, err := parseKubeVersion(s)
+	return err
+}
+
 func parseKubeVersion(s string) (render.ClusterVersion, error) {
 	if s == "" {
 		s = DefaultKubeVersion
@@ -159,10 +165,43 @@ func (c *Compiler) CompileDocuments(ctx context.Context, docs []source.Document)
 		}
 		results = append(results, r)
 	}
+	if len(errs) == 0 {
+		errs = unique(results)
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return results, nil
+}
+
+// unique rejects two objects with one identity in one output: applied
+// together, the second would silently replace the first.
+func unique(results []*Result) diag.List {
+	var errs diag.List
+	seen := map[string]*render.Object{}
+	for _, r := range results {
+		for _, o := range r.Objects {
+			id := o.ID()
+			if first, ok := seen[id]; ok {
+				errs = append(errs, diag.Errorf(o.Pos, "%s renders %s, which %s already renders", describe(o), id, describe(first)).
+					Note("the first is made at %s; give one of them another name or drop one", first.Pos))
+				continue
+			}
+			seen[id] = o
+		}
+	}
+	return errs
+}
+
+// describe names who made an object, for messages.
+func describe(o *render.Object) string {
+	switch o.Role {
+	case render.Workload:
+		return fmt.Sprintf("component %q", o.Component)
+	case render.Auxiliary:
+		return fmt.Sprintf("component %q (output %q)", o.Component, o.Output)
+	}
+	return fmt.Sprintf("trait %q of component %q (output %q)", o.Trait, o.Component, o.Output)
 }
 
 // Compile checks and renders one decoded Application.
@@ -188,6 +227,7 @@ func (c *Compiler) Compile(ctx context.Context, app *appspec.Application) (*Resu
 				What:     fmt.Sprintf("component %q (%s)", comp.Name, comp.Type),
 				Def:      def,
 				PropsPos: comp.PropsPos,
+				At:       comp.Pos,
 			}, &errs)
 		}
 		for _, t := range comp.Traits {
@@ -204,6 +244,7 @@ func (c *Compiler) Compile(ctx context.Context, app *appspec.Application) (*Resu
 				What:     fmt.Sprintf("trait %q of component %q", t.Type, comp.Name),
 				Def:      tdef,
 				PropsPos: t.PropsPos,
+				At:       t.Pos,
 			}, &errs)
 			ok = ok && tok
 			p.traits = append(p.traits, render.Trait{Spec: t, Built: tb})
@@ -226,6 +267,9 @@ func (c *Compiler) Compile(ctx context.Context, app *appspec.Application) (*Resu
 			continue
 		}
 		res.Objects = append(res.Objects, objs...)
+	}
+	if len(errs) == 0 {
+		errs = unique([]*Result{res})
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -255,7 +299,12 @@ func (c *Compiler) lookup(t definition.Type, name string, at diag.Pos, what stri
 func (c *Compiler) checked(d *definition.Definition, props cue.Value, s check.Subject, errs *diag.List) (*definition.Compiled, bool) {
 	cd, err := c.build(d)
 	if err != nil {
-		*errs = append(*errs, asList(err)...)
+		for _, e := range asList(err) {
+			// A copy: the same broken definition may be used many times.
+			e := *e
+			e.Notes = append(append([]string(nil), e.Notes...), fmt.Sprintf("used by %s at %s", s.What, s.At))
+			*errs = append(*errs, &e)
+		}
 		return nil, false
 	}
 	if perrs := check.Properties(cd.Schema, props, s); len(perrs) > 0 {

@@ -191,7 +191,12 @@ func (d *decoder) component(c cue.Value) *Component {
 	return comp
 }
 
-type decoder struct{ errs diag.List }
+type decoder struct {
+	errs diag.List
+	// suggested holds the names a "did you mean" already offered, so that
+	// a typo is not also reported as the field it meant being missing.
+	suggested map[string]bool
+}
 
 func (d *decoder) errorf(p diag.Pos, format string, args ...any) {
 	d.errs = append(d.errs, diag.Errorf(p, format, args...))
@@ -208,7 +213,7 @@ func (d *decoder) pos(v cue.Value, f string) diag.Pos {
 func (d *decoder) str(v cue.Value, f string, required bool) string {
 	x := v.LookupPath(cue.MakePath(cue.Str(f)))
 	if !x.Exists() {
-		if required {
+		if required && !d.suggested[f] {
 			d.errorf(value.Pos(v), "missing %q: expected a string", f)
 		}
 		return ""
@@ -249,7 +254,7 @@ func (d *decoder) strMap(v cue.Value, f string) map[string]string {
 func (d *decoder) list(v cue.Value, f string, required bool) []cue.Value {
 	x := v.LookupPath(cue.MakePath(cue.Str(f)))
 	if !x.Exists() {
-		if required {
+		if required && !d.suggested[f] {
 			d.errorf(value.Pos(v), "missing %q: expected a list", f)
 		}
 		return nil
@@ -298,8 +303,12 @@ func (d *decoder) keys(v cue.Value, allowed []string, what string) {
 	}
 	for i, x := range unknown {
 		e := diag.Errorf(value.Pos(x), "unknown field %q in %s", names[i], what)
-		if s := diag.DidYouMean(names[i], allowed); s != "" {
-			e.Note("%s", s)
+		if s := diag.Suggest(names[i], allowed); s != "" {
+			e.Note("did you mean %q?", s)
+			if d.suggested == nil {
+				d.suggested = map[string]bool{}
+			}
+			d.suggested[s] = true
 		} else {
 			sorted := append([]string(nil), allowed...)
 			sort.Strings(sorted)

@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/format"
 
 	"github.com/oamc/oamc/compiler/definition"
 	"github.com/oamc/oamc/compiler/diag"
@@ -23,6 +25,7 @@ type Subject struct {
 	What     string
 	Def      *definition.Definition
 	PropsPos diag.Pos // where the properties are, for missing ones
+	At       diag.Pos // the component or trait entry in the app
 }
 
 // Properties checks props against a definition's closed parameter schema.
@@ -163,7 +166,17 @@ func expected(v cue.Value) string {
 	case cue.ListKind:
 		return "a list"
 	}
+	// The definition's own text says it best: `*1 | int & >=0`, not the
+	// evaluated `*1 | uint`.
 	s := strings.Join(strings.Fields(fmt.Sprint(v)), " ")
+	if src := v.Source(); src != nil {
+		if f, ok := src.(*ast.Field); ok {
+			src = f.Value
+		}
+		if b, err := format.Node(src); err == nil {
+			s = strings.Join(strings.Fields(string(b)), " ")
+		}
+	}
 	if len(s) > 80 || s == "" {
 		return v.IncompleteKind().String()
 	}

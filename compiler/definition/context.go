@@ -44,8 +44,8 @@ func collectContextRefs(f *ast.File) contextRefs {
 }
 
 var (
-	parameterPath       = cue.ParsePath("template.parameter")
-	templatePath        = cue.ParsePath("template")
+	parameterPath = cue.ParsePath("template.parameter")
+	templatePath  = cue.ParsePath("template")
 )
 
 // Uses reports whether the template reads context.<field>.

@@ -60,7 +60,8 @@ type Definition struct {
 
 	// Unsupported is set when the definition cannot work offline (it imports
 	// a KubeVela provider); using it is an error, loading it is not.
-	Unsupported string
+	Unsupported    string
+	unsupportedPos diag.Pos
 
 	src          []byte         // CUE source, with a top-level context added when needed
 	hasParameter bool           // the template declares parameter
@@ -81,7 +82,7 @@ type Compiled struct {
 // Compile compiles the definition in ctx.
 func (d *Definition) Compile(ctx *cue.Context) (*Compiled, error) {
 	if d.Unsupported != "" {
-		return nil, diag.Errorf(d.Pos, "%s", d.Unsupported)
+		return nil, diag.Errorf(d.unsupportedPos, "%s", d.Unsupported)
 	}
 	root := ctx.CompileBytes(d.src, cue.Filename(d.File))
 	if err := root.Err(); err != nil {
@@ -213,7 +214,8 @@ func asList(err error) diag.List {
 func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
 	f, err := parser.ParseFile(name, src, parser.ParseComments)
 	if err != nil {
-		return nil, FromCUE(err, "definition has a syntax error", diag.Pos{File: name})
+		// Only the first: the parser's later errors are mostly echoes of it.
+		return nil, FromCUE(errors.Errors(err)[0], "definition has a syntax error", diag.Pos{File: name})
 	}
 	var header, template *ast.Field
 	var topContext bool
@@ -243,8 +245,9 @@ func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u := unsupportedImports(f); u != "" {
+	if u, pos := unsupportedImports(f); u != "" {
 		d.Unsupported = fmt.Sprintf("definition %q %s", d.Name, u)
+		d.unsupportedPos = pos
 	}
 	src = rewriteListArithmetic(f, src)
 	d.tags = collectTags(template.Value)
@@ -275,16 +278,16 @@ func hasField(f *ast.Field, name string) bool {
 	return false
 }
 
-// unsupportedImports names an import that cannot work offline.
-func unsupportedImports(f *ast.File) string {
+// unsupportedImports names an import that cannot work offline, and where it is.
+func unsupportedImports(f *ast.File) (string, diag.Pos) {
 	for spec := range f.ImportSpecs() {
 		p := strings.Trim(spec.Path.Value, `"`)
 		switch {
 		case strings.HasPrefix(p, "vela/"):
-			return fmt.Sprintf("imports %q, a KubeVela provider that needs a running cluster; oamc renders offline and cannot run it", p)
+			return fmt.Sprintf("imports %q, a KubeVela provider that needs a running cluster; oamc renders offline and cannot run it", p), diag.FromToken(spec.Pos())
 		case strings.Contains(strings.Split(p, "/")[0], "."):
-			return fmt.Sprintf("imports %q, a CUE module package; definitions may import only the CUE standard library", p)
+			return fmt.Sprintf("imports %q, a CUE module package; definitions may import only the CUE standard library", p), diag.FromToken(spec.Pos())
 		}
 	}
-	return ""
+	return "", diag.Pos{}
 }

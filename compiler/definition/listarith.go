@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 )
 
@@ -21,8 +22,45 @@ type edit struct {
 // current CUE rejects: `[a] + b` becomes list.Concat([[a], b]) and
 // `[a] * n` becomes list.Repeat([a], n), as KubeVela does before compiling.
 // Only expressions with a list literal operand are rewritten; the edits stay
-// on their own lines so every other position is unchanged.
+// on their own lines so every other position is unchanged. Outermost
+// expressions are rewritten first and the result parsed again, so nested
+// ones (`a + [b] * 2`) are rewritten too.
 func rewriteListArithmetic(f *ast.File, src []byte) []byte {
+	changed := false
+	for range 16 { // each round removes a level of nesting
+		edits := listEdits(f, src)
+		if len(edits) == 0 {
+			break
+		}
+		src = apply(src, edits)
+		changed = true
+		g, err := parser.ParseFile(f.Filename, src, parser.ParseComments)
+		if err != nil {
+			break // the compile step reports it
+		}
+		f = g
+	}
+	if !changed {
+		return src
+	}
+	// The import goes in front of the first declaration after the package
+	// clause, on the same line, so no line moves.
+	at := 0
+	for _, d := range f.Decls {
+		if _, ok := d.(*ast.Package); ok {
+			continue
+		}
+		if _, ok := d.(*ast.Attribute); ok {
+			continue
+		}
+		at = d.Pos().Offset()
+		break
+	}
+	return apply(src, []edit{{at, at, "import " + listAlias + " \"list\", "}})
+}
+
+// listEdits finds the outermost list arithmetic expressions.
+func listEdits(f *ast.File, src []byte) []edit {
 	var edits []edit
 	ast.Walk(f, func(n ast.Node) bool {
 		b, ok := n.(*ast.BinaryExpr)
@@ -54,23 +92,11 @@ func rewriteListArithmetic(f *ast.File, src []byte) []byte {
 		}
 		return true
 	}, nil)
-	if len(edits) == 0 {
-		return src
-	}
-	// The import goes in front of the first declaration after the package
-	// clause, on the same line, so no line moves.
-	at := 0
-	for _, d := range f.Decls {
-		if _, ok := d.(*ast.Package); ok {
-			continue
-		}
-		if _, ok := d.(*ast.Attribute); ok {
-			continue
-		}
-		at = d.Pos().Offset()
-		break
-	}
-	edits = append(edits, edit{at, at, "import " + listAlias + " \"list\", "})
+	return edits
+}
+
+// apply makes non-overlapping edits, last first so offsets stay valid.
+func apply(src []byte, edits []edit) []byte {
 	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
 	out := append([]byte(nil), src...)
 	for _, e := range edits {

@@ -133,12 +133,15 @@ func (m *Merger) merge(base any, p cue.Value, path, inheritedKey string) (any, e
 		}
 		return m.mergeByIndex(list, p, elem, path)
 	}
-	x, err := m.concrete(p, path)
+	x, err := value.ToGo(p)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if base != nil && !equal(base, x) {
 		return nil, &Conflict{Path: path, Existing: base, Patch: x, PatchPos: p.Pos()}
+	}
+	if base == nil && m.Set != nil {
+		m.Set(path, p.Pos())
 	}
 	return x, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/oamc/oamc/compiler/appspec"
 	"github.com/oamc/oamc/compiler/definition"
 	"github.com/oamc/oamc/compiler/diag"
+	"github.com/oamc/oamc/compiler/kube"
 	"github.com/oamc/oamc/compiler/patch"
 	"github.com/oamc/oamc/compiler/value"
 )
@@ -35,7 +36,25 @@ type Object struct {
 	Trait     string // the trait type, for trait outputs
 	Output    string // the key under outputs, "" for the workload
 	Role      Role
+	Pos       diag.Pos // the component or trait entry in the app that made it
 	Data      map[string]any
+}
+
+// ID is the object's identity in a cluster: group/kind namespace/name.
+func (o *Object) ID() string {
+	md, _ := o.Data["metadata"].(map[string]any)
+	ns, _ := md["namespace"].(string)
+	name, _ := md["name"].(string)
+	apiVersion, _ := o.Data["apiVersion"].(string)
+	kind, _ := o.Data["kind"].(string)
+	id := kind
+	if g := kube.Group(apiVersion); g != "" {
+		id += "." + g
+	}
+	if ns != "" {
+		return id + " " + ns + "/" + name
+	}
+	return id + " " + name
 }
 
 // Source names the object's origin: app/component[/trait].
@@ -89,7 +108,7 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 		return nil, errs
 	}
 	for _, o := range outputs {
-		aux = append(aux, &Object{Output: o.name, Role: Auxiliary, Data: o.data})
+		aux = append(aux, &Object{Output: o.name, Role: Auxiliary, Pos: comp.Pos, Data: o.data})
 	}
 
 	// origin remembers where each field a trait set came from, so that a
@@ -170,11 +189,11 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 			return nil, errs
 		}
 		for _, o := range touts {
-			traitObjs = append(traitObjs, &Object{Trait: t.Spec.Type, Output: o.name, Role: TraitOut, Data: o.data})
+			traitObjs = append(traitObjs, &Object{Trait: t.Spec.Type, Output: o.name, Role: TraitOut, Pos: t.Spec.Pos, Data: o.data})
 		}
 	}
 
-	all := append([]*Object{{Role: Workload, Data: workload}}, aux...)
+	all := append([]*Object{{Role: Workload, Pos: comp.Pos, Data: workload}}, aux...)
 	all = append(all, traitObjs...)
 	for _, o := range all {
 		o.App, o.Component = app.Name, comp.Name

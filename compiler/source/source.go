@@ -128,7 +128,7 @@ func Parse(name string, data []byte) ([]Document, *diag.Diagnostic) {
 	}
 	f, err := yaml.Extract(name, data)
 	if err != nil {
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
 	}
 	exprs := documents(f)
 	docs := make([]Document, 0, len(exprs))
@@ -177,7 +177,7 @@ func isNull(x ast.Expr) bool {
 // puts in front of its messages.
 var yamlErr = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?: (.*)$`)
 
-func syntaxError(name string, err error) *diag.Diagnostic {
+func syntaxError(name string, data []byte, err error) *diag.Diagnostic {
 	p := diag.Pos{File: name}
 	msg := err.Error()
 	if errs := errors.Errors(err); len(errs) > 0 {
@@ -189,12 +189,42 @@ func syntaxError(name string, err error) *diag.Diagnostic {
 	if m := yamlErr.FindStringSubmatch(msg); m != nil && m[1] == name {
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
+		msg = m[4]
 		if !p.IsValid() || p.Line == 0 {
 			p = diag.Pos{File: name, Line: line, Col: max(col, 1)}
+			if open := unclosedFlow(msg); open != 0 {
+				p = flowStart(data, line, open, p)
+			}
 		}
-		msg = m[4]
 	}
 	return diag.Errorf(p, "invalid YAML: %s", msg)
+}
+
+// unclosedFlow returns the bracket a "did not find expected ',' or ']'"
+// error is about, or 0.
+func unclosedFlow(msg string) byte {
+	switch {
+	case strings.HasSuffix(msg, "',' or ']'"):
+		return '['
+	case strings.HasSuffix(msg, "',' or '}'"):
+		return '{'
+	}
+	return 0
+}
+
+// flowStart points at the unclosed bracket. For these errors the YAML
+// parser reports the bracket's line counted from 0; the column is that of
+// the line's last such bracket.
+func flowStart(data []byte, line int, open byte, fallback diag.Pos) diag.Pos {
+	lines := strings.Split(string(data), "\n")
+	if line < 0 || line >= len(lines) {
+		return fallback
+	}
+	i := strings.LastIndexByte(lines[line], open)
+	if i < 0 {
+		return fallback
+	}
+	return diag.Pos{File: fallback.File, Line: line + 1, Col: i + 1}
 }
 
 // describe shortens an os error to its cause, since the file name is

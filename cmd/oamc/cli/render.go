@@ -40,6 +40,9 @@ when any app fails.`,
 			if format != emit.YAML && format != emit.JSON {
 				return usageError{fmt.Errorf("--format %q: expected yaml or json", f.format)}
 			}
+			if err := compiler.CheckKubeVersion(f.kubeVersion); err != nil {
+				return usageError{fmt.Errorf("--kube-version: %w", err)}
+			}
 			c, err := compiler.New(compiler.Options{DefinitionDirs: f.defs, NoStdlib: f.noStdlib, KubeVersion: f.kubeVersion})
 			if err != nil {
 				return err
