@@ -50,7 +50,7 @@ var (
 
 // Uses reports whether the template reads context.<field>.
 func (d *Definition) Uses(field string) bool {
-	return d.refs.all || d.refs.inTemplate || d.refs.fields[field]
+	return d.refs.all || d.refs.fields[field]
 }
 
 // Fill gives the compiled template its context (only the fields it reads,

@@ -301,11 +301,13 @@ func objects(tmpl cue.Value, def *definition.Definition, what string, at diag.Po
 
 // object evaluates one output to a Kubernetes object.
 func object(v cue.Value, def *definition.Definition, what string, at diag.Pos, field string) (map[string]any, diag.List) {
-	if err := v.Validate(cue.Concrete(true), cue.Final()); err != nil {
-		return nil, evalError(err, def, what, at, field)
-	}
 	x, err := value.ToGo(v)
 	if err != nil {
+		// ToGo stops at the first problem; Validate finds them all, with
+		// positions. It runs only on failure, since it walks everything again.
+		if verr := v.Validate(cue.Concrete(true), cue.Final()); verr != nil {
+			err = verr
+		}
 		return nil, evalError(err, def, what, at, field)
 	}
 	m, ok := x.(map[string]any)
