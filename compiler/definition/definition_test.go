@@ -216,8 +216,8 @@ func TestContextRefs(t *testing.T) {
 	}{
 		{"selectors", `output: {a: context.name, b: context.output.spec}`, []string{"name", "output"}, []string{"components"}},
 		{"whole context", `output: {c: context}`, []string{"name", "components"}, nil},
-		{"own declaration", `context: {name: string}
-output: a: context.name`, []string{"name", "components"}, nil},
+		{"own declaration is not a use", `context: {name: string, components: [...]}
+output: a: context.name`, []string{"name"}, []string{"components"}},
 		{"none", `output: a: 1`, nil, []string{"name"}},
 	}
 	for _, tt := range tests {
