@@ -236,7 +236,8 @@ func (c *Compiler) Compile(ctx context.Context, app *appspec.Application) (*Resu
 				ok = false
 				continue
 			}
-			if def != nil && !c.applies(tdef, def, comp, t, &errs) {
+			// An autodetected workload is checked once it is rendered.
+			if def != nil && def.WorkloadType() != "" && !applies(tdef, def.Name, def.WorkloadType(), def.Workload.Kind, comp, t, &errs) {
 				ok = false
 				continue
 			}
@@ -265,6 +266,14 @@ func (c *Compiler) Compile(ctx context.Context, app *appspec.Application) (*Resu
 		if rerrs != nil {
 			errs = append(errs, rerrs...)
 			continue
+		}
+		if p.def.Def.WorkloadType() == "" {
+			apiVersion, _ := objs[0].Data["apiVersion"].(string)
+			kind, _ := objs[0].Data["kind"].(string)
+			wt := definition.ResourceType(apiVersion, kind)
+			for _, t := range p.traits {
+				applies(t.Built.Def, p.def.Def.Name, wt, kind, p.comp, t.Spec, &errs)
+			}
 		}
 		res.Objects = append(res.Objects, objs...)
 	}
@@ -314,18 +323,18 @@ func (c *Compiler) checked(d *definition.Definition, props cue.Value, s check.Su
 	return cd, true
 }
 
-// applies enforces a trait's appliesToWorkloads, which KubeVela ignores.
-func (c *Compiler) applies(t, comp *definition.Definition, spec *appspec.Component, tr *appspec.Trait, errs *diag.List) bool {
+// applies enforces a trait's appliesToWorkloads, which KubeVela ignores:
+// "*", the component type's name, its workload type or its kind.
+func applies(t *definition.Definition, compType, workloadType, kind string, spec *appspec.Component, tr *appspec.Trait, errs *diag.List) bool {
 	if len(t.AppliesToWorkloads) == 0 {
 		return true
 	}
-	wt := comp.WorkloadType()
 	for _, a := range t.AppliesToWorkloads {
-		if a == "*" || a == comp.Name || (wt != "" && a == wt) || strings.EqualFold(a, comp.Workload.Kind) {
+		if a == "*" || a == compType || (workloadType != "" && a == workloadType) || (kind != "" && strings.EqualFold(a, kind)) {
 			return true
 		}
 	}
-	*errs = append(*errs, diag.Errorf(tr.TypePos, "trait %q does not apply to component %q of type %s (workload %s)", tr.Type, spec.Name, spec.Type, orNone(wt)).
+	*errs = append(*errs, diag.Errorf(tr.TypePos, "trait %q does not apply to component %q of type %s (workload %s)", tr.Type, spec.Name, spec.Type, orNone(workloadType)).
 		Note("trait %q applies to: %s (%s)", t.Name, strings.Join(t.AppliesToWorkloads, ", "), t.Pos))
 	return false
 }

@@ -90,6 +90,14 @@ func Decode(ctx *cue.Context, doc source.Document) (*Application, diag.List) {
 	if v.IncompleteKind() != cue.StructKind {
 		return nil, diag.List{diag.Errorf(app.Pos, "expected an Application (a mapping with apiVersion: %s, kind: %s), found %s", APIVersion, Kind, kindOf(v))}
 	}
+	// Another kind of object is told so before its fields are judged as an
+	// Application's; a typo in "kind" itself gets its "did you mean".
+	if k := v.LookupPath(cue.ParsePath("kind")); k.Exists() {
+		if kind, err := k.String(); err == nil && kind != Kind {
+			return nil, diag.List{diag.Errorf(value.Pos(k), "expected kind %q, found %q: oamc renders Applications (%s)", Kind, kind, APIVersion)}
+		}
+	}
+	d.keys(v, appKeys, "Application")
 	apiVersion := d.str(v, "apiVersion", true)
 	kind := d.str(v, "kind", true)
 	if len(d.errs) > 0 {
@@ -101,10 +109,11 @@ func Decode(ctx *cue.Context, doc source.Document) (*Application, diag.List) {
 	if apiVersion != APIVersion {
 		return nil, diag.List{diag.Errorf(d.pos(v, "apiVersion"), "expected apiVersion %q, found %q", APIVersion, apiVersion)}
 	}
-	d.keys(v, appKeys, "Application")
 	meta := v.LookupPath(cue.ParsePath("metadata"))
 	if !meta.Exists() {
-		d.errorf(app.Pos, "Application has no metadata: expected metadata.name")
+		if !d.wasSuggested(v, "metadata") {
+			d.errorf(app.Pos, "Application has no metadata: expected metadata.name")
+		}
 	} else {
 		app.Name = d.str(meta, "name", true)
 		if ns := d.str(meta, "namespace", false); ns != "" {
@@ -115,7 +124,9 @@ func Decode(ctx *cue.Context, doc source.Document) (*Application, diag.List) {
 	}
 	spec := v.LookupPath(cue.ParsePath("spec"))
 	if !spec.Exists() {
-		d.errorf(app.Pos, "Application %q has no spec: expected spec.components", app.Name)
+		if !d.wasSuggested(v, "spec") {
+			d.errorf(app.Pos, "Application %q has no spec: expected spec.components", app.Name)
+		}
 		return nil, d.errs
 	}
 	d.keys(spec, specKeys, "spec")
@@ -165,8 +176,8 @@ func (d *decoder) component(c cue.Value) *Component {
 		Pos:     value.Pos(c),
 		TypePos: d.pos(c, "type"),
 	}
-	if comp.Name != "" && !dnsLabel.MatchString(comp.Name) {
-		d.errorf(d.pos(c, "name"), "component name %q is not a valid Kubernetes name: expected lower-case letters, digits and '-', starting and ending with a letter or digit", comp.Name)
+	if comp.Name != "" && (!dnsLabel.MatchString(comp.Name) || len(comp.Name) > 63) {
+		d.errorf(d.pos(c, "name"), "component name %q is not a valid Kubernetes name: expected at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit", comp.Name)
 	}
 	comp.Properties, comp.PropsPos = d.props(c, comp.Pos)
 	for _, t := range d.list(c, "traits", false) {
@@ -193,9 +204,16 @@ func (d *decoder) component(c cue.Value) *Component {
 
 type decoder struct {
 	errs diag.List
-	// suggested holds the names a "did you mean" already offered, so that
-	// a typo is not also reported as the field it meant being missing.
+	// suggested holds, per mapping, the names a "did you mean" already
+	// offered, so that a typo is not also reported as the field it meant
+	// being missing.
 	suggested map[string]bool
+}
+
+func suggestKey(v cue.Value, name string) string { return value.Pos(v).String() + "\x00" + name }
+
+func (d *decoder) wasSuggested(v cue.Value, name string) bool {
+	return d.suggested[suggestKey(v, name)]
 }
 
 func (d *decoder) errorf(p diag.Pos, format string, args ...any) {
@@ -213,7 +231,7 @@ func (d *decoder) pos(v cue.Value, f string) diag.Pos {
 func (d *decoder) str(v cue.Value, f string, required bool) string {
 	x := v.LookupPath(cue.MakePath(cue.Str(f)))
 	if !x.Exists() {
-		if required && !d.suggested[f] {
+		if required && !d.wasSuggested(v, f) {
 			d.errorf(value.Pos(v), "missing %q: expected a string", f)
 		}
 		return ""
@@ -254,7 +272,7 @@ func (d *decoder) strMap(v cue.Value, f string) map[string]string {
 func (d *decoder) list(v cue.Value, f string, required bool) []cue.Value {
 	x := v.LookupPath(cue.MakePath(cue.Str(f)))
 	if !x.Exists() {
-		if required && !d.suggested[f] {
+		if required && !d.wasSuggested(v, f) {
 			d.errorf(value.Pos(v), "missing %q: expected a list", f)
 		}
 		return nil
@@ -308,7 +326,7 @@ func (d *decoder) keys(v cue.Value, allowed []string, what string) {
 			if d.suggested == nil {
 				d.suggested = map[string]bool{}
 			}
-			d.suggested[s] = true
+			d.suggested[suggestKey(v, s)] = true
 		} else {
 			sorted := append([]string(nil), allowed...)
 			sort.Strings(sorted)

@@ -11,6 +11,7 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/format"
 
@@ -33,12 +34,62 @@ type Subject struct {
 // violated constraints, and then missing required properties.
 func Properties(schema, props cue.Value, s Subject) diag.List {
 	u := schema.Unify(props)
-	errs := report(u.Validate(), schema, props, s, false)
+	incomplete := u.Validate(cue.Concrete(true))
+	if incomplete == nil {
+		return nil // the common case: one pass
+	}
+	// Unknown properties, wrong types and constraints first: a value that
+	// is wrong also reads as missing, and one message per mistake is enough.
+	// CUE leaves out "field not allowed" when a struct has other errors, so
+	// unknown properties are looked for on their own, on the properties'
+	// shape (every value replaced by _).
+	errs := report(schema.Unify(shape(props)).Validate(), schema, props, s, false)
+	seen := map[diag.Pos]bool{}
+	for _, e := range errs {
+		seen[e.Pos] = true
+	}
+	for _, e := range report(u.Validate(), schema, props, s, false) {
+		if !seen[e.Pos] {
+			errs = append(errs, e)
+		}
+	}
 	if len(errs) == 0 {
-		errs = report(u.Validate(cue.Concrete(true)), schema, props, s, true)
+		errs = report(incomplete, schema, props, s, true)
 	}
 	errs.Sort()
 	return errs
+}
+
+// shape returns props with the same fields and list items, every other
+// value replaced by top, keeping positions.
+func shape(props cue.Value) cue.Value {
+	var x ast.Expr
+	switch src := props.Source().(type) {
+	case ast.Expr:
+		x = src
+	case *ast.File:
+		x = &ast.StructLit{Elts: src.Decls}
+	case *ast.Field:
+		x = src.Value
+	default:
+		return props
+	}
+	return props.Context().BuildExpr(astutil.Apply(x, nil, func(c astutil.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.UnaryExpr: // -2
+			top := ast.NewIdent("_")
+			top.NamePos = n.Pos()
+			c.Replace(top)
+		case *ast.BasicLit:
+			if _, isLabel := c.Parent().Node().(*ast.Field); isLabel && c.Parent().Node().(*ast.Field).Label == ast.Label(n) {
+				return true
+			}
+			top := ast.NewIdent("_")
+			top.NamePos = n.Pos()
+			c.Replace(top)
+		}
+		return true
+	}).(ast.Expr))
 }
 
 func report(err error, schema, props cue.Value, s Subject, incomplete bool) diag.List {

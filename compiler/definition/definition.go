@@ -64,6 +64,7 @@ type Definition struct {
 	unsupportedPos diag.Pos
 
 	src          []byte         // CUE source, with a top-level context added when needed
+	schemaSrc    []byte         // src with the parameter's empty structs opened
 	hasParameter bool           // the template declares parameter
 	tags         map[string]Tag // patch tags by field path below template
 	refs         contextRefs    // what the template reads of context
@@ -93,31 +94,50 @@ func (d *Definition) Compile(ctx *cue.Context) (*Compiled, error) {
 	if d.hasParameter {
 		closed = closedParameter + ": template.parameter\n"
 	}
-	schema := ctx.CompileBytes(append(append([]byte(nil), d.src...), closed...), cue.Filename(d.File))
+	schema := ctx.CompileBytes(append(append([]byte(nil), d.schemaSrc...), closed...), cue.Filename(d.File))
 	if err := schema.Err(); err != nil {
 		return nil, FromCUE(err, fmt.Sprintf("definition %q does not compile", d.Name), d.Pos)
 	}
 	return &Compiled{Def: d, Root: root, Schema: schema.LookupPath(cue.ParsePath(closedParameter))}, nil
 }
 
+// Autodetect is the workload type of components whose workload kind is
+// known only once rendered (k8s-objects, cron-task in KubeVela).
+const Autodetect = "autodetects.core.oam.dev"
+
 // WorkloadType is how traits name this component's workload in
-// appliesToWorkloads: the explicit type, else "<plural kind>.<group>".
+// appliesToWorkloads: the explicit type, else "<plural kind>.<group>";
+// "" when only the rendered workload can tell.
 func (d *Definition) WorkloadType() string {
-	if d.Workload.Type != "" {
+	if d.Workload.Type != "" && d.Workload.Type != Autodetect {
 		return d.Workload.Type
 	}
-	if d.Workload.Kind == "" {
+	return ResourceType(d.Workload.APIVersion, d.Workload.Kind)
+}
+
+// ResourceType is "<plural kind>.<group>" (or "<plural kind>" for the core
+// group), as KubeVela names workload types: "deployments.apps".
+func ResourceType(apiVersion, kind string) string {
+	if kind == "" {
 		return ""
 	}
-	group := ""
-	if i := strings.Index(d.Workload.APIVersion, "/"); i >= 0 {
-		group = d.Workload.APIVersion[:i]
+	plural := plural(strings.ToLower(kind))
+	if i := strings.Index(apiVersion, "/"); i >= 0 {
+		return plural + "." + apiVersion[:i]
 	}
-	plural := strings.ToLower(d.Workload.Kind) + "s"
-	if group == "" {
-		return plural
+	return plural
+}
+
+// plural follows the rules Kubernetes uses for the resource names of kinds.
+func plural(s string) string {
+	switch {
+	case strings.HasSuffix(s, "s"), strings.HasSuffix(s, "x"), strings.HasSuffix(s, "z"),
+		strings.HasSuffix(s, "ch"), strings.HasSuffix(s, "sh"):
+		return s + "es"
+	case strings.HasSuffix(s, "y") && len(s) > 1 && !strings.ContainsRune("aeiou", rune(s[len(s)-2])):
+		return s[:len(s)-1] + "ies"
 	}
-	return plural + "." + group
+	return s + "s"
 }
 
 // FromCUE turns a CUE error into diagnostics, each at its first position.
@@ -260,7 +280,51 @@ func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
 		src = append(append([]byte(nil), src...), "\n"+contextField+": _\n"...)
 	}
 	d.src = src
+	d.schemaSrc = openEmptyStructs(name, src)
 	return d, nil
+}
+
+// openEmptyStructs writes `{...}` for each `{}` in the template's parameter.
+// The closed copy of parameter would make `objects: [...{}]` (KubeVela's
+// k8s-objects) refuse every field, where its author meant "any object".
+func openEmptyStructs(name string, src []byte) []byte {
+	f, err := parser.ParseFile(name, src)
+	if err != nil {
+		return src
+	}
+	var edits []edit
+	for _, decl := range f.Decls {
+		tf, ok := decl.(*ast.Field)
+		if !ok || label(tf) != "template" {
+			continue
+		}
+		ts, ok := tf.Value.(*ast.StructLit)
+		if !ok {
+			continue
+		}
+		for _, e := range ts.Elts {
+			pf, ok := e.(*ast.Field)
+			if !ok || label(pf) != "parameter" {
+				continue
+			}
+			ast.Walk(pf.Value, func(n ast.Node) bool {
+				if s, ok := n.(*ast.StructLit); ok && len(s.Elts) == 0 && s.Lbrace.IsValid() {
+					at := s.Lbrace.Offset() + 1
+					edits = append(edits, edit{at, at, "..."})
+				}
+				return true
+			}, nil)
+		}
+	}
+	if len(edits) == 0 {
+		return src
+	}
+	return apply(src, edits)
+}
+
+func label(f *ast.Field) string {
+	l, _, _ := ast.LabelName(f.Label)
+	return l
 }
 
 func hasField(f *ast.Field, name string) bool {

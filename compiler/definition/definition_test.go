@@ -233,3 +233,102 @@ output: a: context.name`, []string{"name"}, []string{"components"}},
 		})
 	}
 }
+
+func TestTags(t *testing.T) {
+	src := `t: {type: "trait"}
+template: {
+	// +patchStrategy=retainKeys
+	patch: spec: replicas: parameter.replicas
+	patch: spec: template: spec: {
+		// +patchKey=name
+		containers: [{
+			name: "x"
+			// +patchKey=containerPath
+			volumeDevices: []
+		}]
+		if parameter.replicas > 1 {
+			// +patchStrategy=replace
+			tolerations: []
+		}
+	}
+	// +patchStrategy=jsonMergePatch
+	patchOutputs: svc: {
+		metadata: labels: a: "b"
+	}
+	parameter: replicas: int
+}`
+	d, err := ParseCUE(cuecontext.New(), "t.cue", []byte(src))
+	require.NoError(t, err)
+	tests := []struct {
+		path string
+		want Tag
+	}{
+		{"patch.spec.replicas", Tag{Strategy: "retainKeys"}},
+		{"patch", Tag{}},
+		{"patch.spec", Tag{}},
+		{"patch.spec.template.spec.containers", Tag{PatchKey: "name"}},
+		{"patch.spec.template.spec.containers[3].volumeDevices", Tag{PatchKey: "containerPath"}},
+		{"patch.spec.template.spec.tolerations", Tag{Strategy: "replace"}},
+		{"patchOutputs.svc", Tag{Strategy: "jsonMergePatch"}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, d.TagAt(tt.path), tt.path)
+	}
+}
+
+func TestEmptyStructInParameterIsOpen(t *testing.T) {
+	ctx := cuecontext.New()
+	d, err := ParseCUE(ctx, "objs.cue", []byte("objs: {type: \"component\"}\ntemplate: {\n\toutput: parameter.objects[0]\n\tparameter: {\n\t\tobjects: [...{}]\n\t\tsub: {a: int}\n\t}\n}\n"))
+	require.NoError(t, err)
+	c, err := d.Compile(ctx)
+	require.NoError(t, err)
+	assert.NoError(t, c.Schema.Unify(ctx.CompileString(`{objects: [{apiVersion: "v1", kind: "ConfigMap"}], sub: a: 1}`)).Validate())
+	assert.Error(t, c.Schema.Unify(ctx.CompileString(`{objects: [], sub: {a: 1, b: 2}}`)).Validate(), "a struct with fields stays closed")
+}
+
+func TestResourceType(t *testing.T) {
+	tests := []struct{ apiVersion, kind, want string }{
+		{"apps/v1", "Deployment", "deployments.apps"},
+		{"batch/v1", "CronJob", "cronjobs.batch"},
+		{"networking.k8s.io/v1", "Ingress", "ingresses.networking.k8s.io"},
+		{"networking.k8s.io/v1", "NetworkPolicy", "networkpolicies.networking.k8s.io"},
+		{"v1", "Service", "services"},
+		{"gateway.networking.k8s.io/v1", "Gateway", "gateways.gateway.networking.k8s.io"},
+		{"v1", "", ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, ResourceType(tt.apiVersion, tt.kind), tt.kind)
+	}
+}
+
+func TestListArithmeticOnReferences(t *testing.T) {
+	ctx := cuecontext.New()
+	src := `x: {type: "component"}
+template: {
+	parts: {a: *["-v"] | [...string], b: [...string]}
+	parts: b: ["y"]
+	output: {
+		args: parts.a + parts.b
+		twice: parts.b * 2
+		n: parameter.n + 1
+		s: "a" + "b"
+	}
+	parameter: n: *1 | int
+}
+`
+	d, err := ParseCUE(ctx, "x.cue", []byte(src))
+	require.NoError(t, err)
+	c, err := d.Compile(ctx)
+	require.NoError(t, err)
+	out := c.Fill(nil, ctx.CompileString(`{}`)).LookupPath(cue.ParsePath("output"))
+	var got struct {
+		Args, Twice []string
+		N           int
+		S           string
+	}
+	require.NoError(t, out.Decode(&got))
+	assert.Equal(t, []string{"-v", "y"}, got.Args)
+	assert.Equal(t, []string{"y", "y"}, got.Twice)
+	assert.Equal(t, 2, got.N, "numbers are left alone")
+	assert.Equal(t, "ab", got.S, "strings are left alone")
+}

@@ -1,6 +1,7 @@
 package definition
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,8 +60,26 @@ func rewriteListArithmetic(f *ast.File, src []byte) []byte {
 	return apply(src, []edit{{at, at, "import " + listAlias + " \"list\", "}})
 }
 
-// listEdits finds the outermost list arithmetic expressions.
+// listEdits finds the outermost list arithmetic expressions: operands that
+// are list literals, or references to fields declared as lists (KubeVela
+// tracks those the same way).
 func listEdits(f *ast.File, src []byte) []edit {
+	lists := listFields(f)
+	isList := func(x ast.Expr) bool {
+		if _, ok := x.(*ast.ListLit); ok {
+			return true
+		}
+		ref := refPath(x)
+		if ref == "" {
+			return false
+		}
+		for p := range lists {
+			if p == ref || strings.HasSuffix(p, "."+ref) {
+				return true
+			}
+		}
+		return false
+	}
 	var edits []edit
 	ast.Walk(f, func(n ast.Node) bool {
 		b, ok := n.(*ast.BinaryExpr)
@@ -70,7 +89,7 @@ func listEdits(f *ast.File, src []byte) []edit {
 		switch b.Op {
 		case token.ADD:
 			ops := flattenAdd(b)
-			if !anyList(ops) {
+			if !slices.ContainsFunc(ops, isList) {
 				return true
 			}
 			parts := make([]string, len(ops))
@@ -81,10 +100,10 @@ func listEdits(f *ast.File, src []byte) []edit {
 			return false
 		case token.MUL:
 			l, n := b.X, b.Y
-			if _, ok := l.(*ast.ListLit); !ok {
+			if !isList(l) {
 				l, n = n, l
 			}
-			if _, ok := l.(*ast.ListLit); !ok {
+			if !isList(l) {
 				return true
 			}
 			edits = append(edits, edit{b.Pos().Offset(), b.End().Offset(), listAlias + ".Repeat(" + text(src, l) + ", " + text(src, n) + ")"})
@@ -112,13 +131,84 @@ func flattenAdd(x ast.Expr) []ast.Expr {
 	return []ast.Expr{x}
 }
 
-func anyList(xs []ast.Expr) bool {
-	for _, x := range xs {
-		if _, ok := x.(*ast.ListLit); ok {
-			return true
+// listFields lists the dotted paths of fields whose value is written as a
+// list: a list literal or type, a default or disjunction of them, or a call
+// of the list package.
+func listFields(f *ast.File) map[string]bool {
+	out := map[string]bool{}
+	var walk func(decls []ast.Decl, path string)
+	walk = func(decls []ast.Decl, path string) {
+		for _, d := range decls {
+			switch x := d.(type) {
+			case *ast.Field:
+				name, _, err := ast.LabelName(x.Label)
+				if err != nil {
+					continue
+				}
+				p := name
+				if path != "" {
+					p = path + "." + name
+				}
+				if listExpr(x.Value) {
+					out[p] = true
+				}
+				if s, ok := x.Value.(*ast.StructLit); ok {
+					walk(s.Elts, p)
+				}
+			case *ast.Comprehension:
+				if s, ok := x.Value.(*ast.StructLit); ok {
+					walk(s.Elts, path)
+				}
+			case *ast.EmbedDecl:
+				if s, ok := x.Expr.(*ast.StructLit); ok {
+					walk(s.Elts, path)
+				}
+			}
+		}
+	}
+	walk(f.Decls, "")
+	return out
+}
+
+func listExpr(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.ListLit:
+		return true
+	case *ast.UnaryExpr:
+		return listExpr(x.X)
+	case *ast.ParenExpr:
+		return listExpr(x.X)
+	case *ast.BinaryExpr:
+		if x.Op == token.OR || x.Op == token.AND {
+			return listExpr(x.X) || listExpr(x.Y)
+		}
+	case *ast.CallExpr:
+		if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && (id.Name == "list" || id.Name == listAlias) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// refPath writes a reference such as parameter.cmd as a dotted path, or ""
+// for anything else.
+func refPath(x ast.Expr) string {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		base := refPath(x.X)
+		name, _, err := ast.LabelName(x.Sel)
+		if base == "" || err != nil {
+			return ""
+		}
+		return base + "." + name
+	case *ast.ParenExpr:
+		return refPath(x.X)
+	}
+	return ""
 }
 
 func text(src []byte, x ast.Expr) string {

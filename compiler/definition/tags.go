@@ -24,8 +24,9 @@ func (d *Definition) TagAt(path string) Tag {
 var index = regexp.MustCompile(`\[\d+\]`)
 
 // collectTags reads the tags from the template's syntax, once per
-// definition: fields under `if` and `for` do not exist before evaluation,
-// and a comment on `a: b: c` belongs to a, which evaluation loses.
+// definition: fields under `if` and `for` do not exist before evaluation.
+// A tag before the shorthand `a: b: c` belongs to c, the innermost field,
+// as CUE's own Doc() and KubeVela have it; a JSON patch strategy stays on a.
 func collectTags(template ast.Expr) map[string]Tag {
 	tags := map[string]Tag{}
 	var walk func(x ast.Node, path string)
@@ -45,7 +46,26 @@ func collectTags(template ast.Expr) map[string]Tag {
 			if path != "" {
 				p = path + "." + name
 			}
-			if t, ok := parseTag(ast.Comments(x)); ok {
+			t, ok := parseTag(ast.Comments(x))
+			// Follow a shorthand chain down to its innermost field, except
+			// for the JSON patches, which act on the struct they are written
+			// before (`patch: operations: [...]` patches the workload).
+			whole := t.Strategy == "jsonPatch" || t.Strategy == "jsonMergePatch"
+			if inner := shorthand(x); ok && whole && p == "patchOutputs" && inner != nil {
+				// `patchOutputs: svc: {...}`: the patch of output svc.
+				n, _, _ := ast.LabelName(inner.Label)
+				p += "." + n
+				x = inner
+			}
+			for inner := shorthand(x); ok && !whole && inner != nil; inner = shorthand(inner) {
+				n, _, err := ast.LabelName(inner.Label)
+				if err != nil {
+					break
+				}
+				p += "." + n
+				x = inner
+			}
+			if ok {
 				prev := tags[p]
 				if t.PatchKey == "" {
 					t.PatchKey = prev.PatchKey
@@ -96,4 +116,14 @@ func parseTag(groups []*ast.CommentGroup) (Tag, bool) {
 		}
 	}
 	return t, found
+}
+
+// shorthand returns b when f is written `a: b: ...` (no braces).
+func shorthand(f *ast.Field) *ast.Field {
+	s, ok := f.Value.(*ast.StructLit)
+	if !ok || s.Lbrace.IsValid() || len(s.Elts) != 1 {
+		return nil
+	}
+	inner, _ := s.Elts[0].(*ast.Field)
+	return inner
 }

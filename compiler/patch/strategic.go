@@ -128,10 +128,12 @@ func (m *Merger) merge(base any, p cue.Value, path, inheritedKey string) (any, e
 			x, _ := value.ToGo(p)
 			return nil, &Conflict{Path: path, Existing: base, Patch: x, PatchPos: p.Pos()}
 		}
-		if key != "" {
+		if key != "" && anyHasKey(p, key) {
 			return m.mergeByKey(list, p, path, key)
 		}
-		return m.mergeByIndex(list, p, elem, path)
+		// With no key, or patch items that lack it, items unify by position
+		// (as KubeVela does); a key still applies to lists inside the items.
+		return m.mergeByIndex(list, p, elem, path, key)
 	}
 	x, err := value.ToGo(p)
 	if err != nil {
@@ -148,7 +150,7 @@ func (m *Merger) merge(base any, p cue.Value, path, inheritedKey string) (any, e
 
 // mergeByIndex unifies the patch's items with the object's, one by one; an
 // open patch list ([...X]) applies X to every further item.
-func (m *Merger) mergeByIndex(list []any, p, elem cue.Value, path string) (any, error) {
+func (m *Merger) mergeByIndex(list []any, p, elem cue.Value, path, key string) (any, error) {
 	it, err := p.List()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -157,7 +159,7 @@ func (m *Merger) mergeByIndex(list []any, p, elem cue.Value, path string) (any, 
 	for ; it.Next(); n++ {
 		ipath := fmt.Sprintf("%s[%d]", path, n)
 		if n < len(list) {
-			x, err := m.merge(list[n], it.Value(), ipath, "")
+			x, err := m.merge(list[n], it.Value(), ipath, key)
 			if err != nil {
 				return nil, err
 			}
@@ -214,13 +216,31 @@ func (m *Merger) mergeByKey(list []any, p cue.Value, path, key string) (any, err
 			list = append(list, x)
 			continue
 		}
-		x, err := m.merge(list[idx], item, fmt.Sprintf("%s[%d]", path, idx), "")
+		x, err := m.merge(list[idx], item, fmt.Sprintf("%s[%d]", path, idx), key)
 		if err != nil {
 			return nil, err
 		}
 		list[idx] = x
 	}
+	if list == nil {
+		list = []any{} // an empty patch list is an empty list, not null
+	}
 	return list, nil
+}
+
+// anyHasKey reports whether some item of patch list p has the key.
+func anyHasKey(p cue.Value, key string) bool {
+	keys := strings.Split(key, ",")
+	it, err := p.List()
+	if err != nil {
+		return false
+	}
+	for it.Next() {
+		if _, ok := keyOfPatch(it.Value(), keys); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func keyOfPatch(v cue.Value, keys []string) ([]any, bool) {

@@ -88,6 +88,32 @@ func TestMerge(t *testing.T) {
 			ports: [{p: n: 80, proto: "UDP", x: 2}]`,
 		want: `{"ports": [{"p": {"n": 80}, "proto": "TCP", "x": 1}, {"p": {"n": 80}, "proto": "UDP", "x": 2}]}`,
 	}, {
+		name: "patch items without the key unify by position",
+		base: deployment,
+		patch: `spec: template: spec: {
+			// +patchKey=name
+			containers: [{resources: limits: cpu: "1"}]
+		}`,
+		want: `{"kind": "Deployment", "spec": {"replicas": 1, "template": {"spec": {"containers": [
+			{"name": "web", "image": "nginx", "env": [{"name": "A", "value": "1"}], "resources": {"limits": {"cpu": "1"}}},
+			{"name": "log", "image": "fluentbit"}]}}}}`,
+	}, {
+		name: "the key reaches lists inside items",
+		base: deployment,
+		patch: `spec: template: spec: {
+			// +patchKey=name
+			containers: [{name: "web", env: [{name: "B", value: "2"}]}]
+		}`,
+		want: `{"kind": "Deployment", "spec": {"replicas": 1, "template": {"spec": {"containers": [
+			{"name": "web", "image": "nginx", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]},
+			{"name": "log", "image": "fluentbit"}]}}}}`,
+	}, {
+		name: "an empty keyed list stays a list",
+		base: `{}`,
+		patch: `// +patchKey=name
+			volumeDevices: []`,
+		want: `{"volumeDevices": []}`,
+	}, {
 		name:  "lists without a key unify by index",
 		base:  `{"args": ["a", {"k": 1}]}`,
 		patch: `args: ["a", {j: 2}, "c"]`,

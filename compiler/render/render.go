@@ -133,17 +133,28 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 		if d := raised(tt, twhat, t.Spec.Pos); d != nil {
 			return nil, d
 		}
-		m := &patch.Merger{Set: func(path string, pos token.Pos) { origin[path] = pos }}
-		m.Tags = tagsUnder(t.Built.Def, "patch")
+		// merger patches one target ("" for the workload, else an output's
+		// name), remembering who set what.
+		merger := func(target, field string) *patch.Merger {
+			return &patch.Merger{
+				Tags: tagsUnder(t.Built.Def, field),
+				Set:  func(path string, pos token.Pos) { origin[target+"\x00"+path] = pos },
+			}
+		}
+		// existing finds where a target's field got its value: an earlier
+		// trait, or the component's template.
+		existing := func(target string, src cue.Value) func(string) token.Pos {
+			return func(path string) token.Pos {
+				if pos, ok := origin[target+"\x00"+path]; ok {
+					return pos
+				}
+				return lookupPos(src, path)
+			}
+		}
 		if p := tt.LookupPath(cue.ParsePath("patch")); p.Exists() {
-			merged, err := m.Merge(workload, p)
+			merged, err := merger("", "patch").Merge(workload, p)
 			if err != nil {
-				return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patch", func(path string) token.Pos {
-					if pos, ok := origin[path]; ok {
-						return pos
-					}
-					return lookupPos(out, path)
-				})}
+				return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patch", "the workload", existing("", out))}
 			}
 			wm, ok := merged.(map[string]any)
 			if !ok {
@@ -172,10 +183,10 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 					}
 					return nil, diag.List{d}
 				}
-				m.Tags = tagsUnder(t.Built.Def, "patchOutputs."+name)
-				merged, err := m.Merge(target.Data, it.Value())
+				merged, err := merger(name, "patchOutputs."+name).Merge(target.Data, it.Value())
 				if err != nil {
-					return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patchOutputs."+name, func(string) token.Pos { return token.NoPos })}
+					src := tmpl.LookupPath(cue.MakePath(cue.Str("outputs"), cue.Str(name)))
+					return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patchOutputs."+name, fmt.Sprintf("output %q", name), existing(name, src))}
 				}
 				md, ok := merged.(map[string]any)
 				if !ok {
@@ -373,10 +384,10 @@ func trimTemplate(p []string) []string {
 
 // patchError reports a failed patch: a conflict names the field, both
 // values and both positions.
-func patchError(err error, what string, at diag.Pos, def *definition.Definition, field string, origin func(string) token.Pos) *diag.Diagnostic {
+func patchError(err error, what string, at diag.Pos, def *definition.Definition, field, target string, origin func(string) token.Pos) *diag.Diagnostic {
 	var c *patch.Conflict
 	if errors.As(err, &c) {
-		d := diag.Errorf(diag.FromToken(c.PatchPos), "%s: conflict at %s: the workload already has %s, the trait sets %s", what, c.Path, show(c.Existing), show(c.Patch))
+		d := diag.Errorf(diag.FromToken(c.PatchPos), "%s: conflict at %s: %s already has %s, the trait sets %s", what, c.Path, target, show(c.Existing), show(c.Patch))
 		if p := origin(c.Path); p.IsValid() {
 			d.Note("the existing value was set at %s", diag.FromToken(p))
 		}

@@ -16,6 +16,7 @@ import (
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/encoding/json"
 	"cuelang.org/go/encoding/yaml"
 
 	"github.com/oamc/oamc/compiler/diag"
@@ -126,11 +127,24 @@ func Parse(name string, data []byte) ([]Document, *diag.Diagnostic) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, diag.Errorf(diag.Pos{File: name}, "file is empty: expected an Application (apiVersion: core.oam.dev/v1beta1, kind: Application)")
 	}
-	f, err := yaml.Extract(name, data)
-	if err != nil {
-		return nil, syntaxError(name, data, err)
+	if onlyComments(data) {
+		return nil, diag.Errorf(diag.Pos{File: name}, "file holds no documents: expected an Application")
 	}
-	exprs := documents(f)
+	var exprs []ast.Expr
+	if strings.HasSuffix(name, ".json") {
+		// JSON's own decoder: JSON error messages, at the right place.
+		x, err := json.Extract(name, data)
+		if err != nil {
+			return nil, jsonError(name, err)
+		}
+		exprs = []ast.Expr{x}
+	} else {
+		f, err := yaml.Extract(name, data)
+		if err != nil {
+			return nil, syntaxError(name, data, err)
+		}
+		exprs = documents(f)
+	}
 	docs := make([]Document, 0, len(exprs))
 	for i, x := range exprs {
 		docs = append(docs, Document{File: name, Index: i, Expr: x})
@@ -139,6 +153,18 @@ func Parse(name string, data []byte) ([]Document, *diag.Diagnostic) {
 		return nil, diag.Errorf(diag.Pos{File: name}, "file holds no documents: expected an Application")
 	}
 	return docs, nil
+}
+
+// onlyComments reports a file with no content but blank lines, comments
+// and document markers.
+func onlyComments(data []byte) bool {
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, "#") && l != "---" && l != "..." {
+			return false
+		}
+	}
+	return true
 }
 
 // documents undoes yaml.Extract's folding: one document becomes the file's
@@ -173,31 +199,64 @@ func isNull(x ast.Expr) bool {
 	return ok && b.Value == "null"
 }
 
-// yamlErr matches the "file:line:" or "file:line:col:" the YAML decoder
-// puts in front of its messages.
-var yamlErr = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?: (.*)$`)
-
-func syntaxError(name string, data []byte, err error) *diag.Diagnostic {
+func jsonError(name string, err error) *diag.Diagnostic {
 	p := diag.Pos{File: name}
-	msg := err.Error()
 	if errs := errors.Errors(err); len(errs) > 0 {
 		if q := diag.FromToken(errs[0].Position()); q.IsValid() {
 			p = q
 		}
+	}
+	msg := err.Error()
+	if _, after, ok := strings.Cut(msg, "invalid JSON for file \""+name+"\": "); ok {
+		msg = after
+	}
+	return diag.Errorf(p, "invalid JSON: %s", msg)
+}
+
+// yamlErr matches the "file:" and "line:" the YAML decoder puts in front
+// of its messages; the line is left out when it would be 0.
+var yamlErr = regexp.MustCompile(`^(.*?):(?:(\d+):)? ?(.*)$`)
+
+// syntaxError turns a YAML decoder error into one positioned message.
+//
+// The decoder (go.yaml.in/yaml/v3) counts lines from 0 for parser errors
+// ("did not find expected ...") and from 1 for scanner errors, and gives no
+// column; for an unclosed flow collection the line is where it opened, so
+// the bracket itself is found on that line.
+func syntaxError(name string, data []byte, err error) *diag.Diagnostic {
+	msg := err.Error()
+	if errs := errors.Errors(err); len(errs) > 0 {
+		if p := diag.FromToken(errs[0].Position()); p.IsValid() && p.Line > 0 {
+			return diag.Errorf(p, "invalid YAML: %s", strings.TrimPrefix(errs[0].Error(), name+": "))
+		}
 		msg = errs[0].Error()
 	}
-	if m := yamlErr.FindStringSubmatch(msg); m != nil && m[1] == name {
-		line, _ := strconv.Atoi(m[2])
-		col, _ := strconv.Atoi(m[3])
-		msg = m[4]
-		if !p.IsValid() || p.Line == 0 {
-			p = diag.Pos{File: name, Line: line, Col: max(col, 1)}
-			if open := unclosedFlow(msg); open != 0 {
-				p = flowStart(data, line, open, p)
+	m := yamlErr.FindStringSubmatch(msg)
+	if m == nil || m[1] != name {
+		return diag.Errorf(diag.Pos{File: name}, "invalid YAML: %s", msg)
+	}
+	line, _ := strconv.Atoi(m[2]) // 0 when absent
+	msg = m[3]
+	lines := strings.Split(string(data), "\n")
+	if strings.HasPrefix(msg, "did not find expected") || line == 0 {
+		line++ // counted from 0
+	}
+	line = min(max(line, 1), len(lines))
+	for line > 1 && strings.TrimSpace(lines[line-1]) == "" {
+		line-- // past the end: the last line with text
+	}
+	col := 1
+	if open := unclosedFlow(msg); open != 0 {
+		// When the bracket is on the first line the decoder gives the line
+		// of the problem instead: look back for it.
+		for l := line; l >= 1; l-- {
+			if c := unclosed(lines[l-1], open); c > 0 {
+				line, col = l, c
+				break
 			}
 		}
 	}
-	return diag.Errorf(p, "invalid YAML: %s", msg)
+	return diag.Errorf(diag.Pos{File: name, Line: line, Col: col}, "invalid YAML: %s", msg)
 }
 
 // unclosedFlow returns the bracket a "did not find expected ',' or ']'"
@@ -212,19 +271,43 @@ func unclosedFlow(msg string) byte {
 	return 0
 }
 
-// flowStart points at the unclosed bracket. For these errors the YAML
-// parser reports the bracket's line counted from 0; the column is that of
-// the line's last such bracket.
-func flowStart(data []byte, line int, open byte, fallback diag.Pos) diag.Pos {
-	lines := strings.Split(string(data), "\n")
-	if line < 0 || line >= len(lines) {
-		return fallback
+// unclosed returns the column (from 1) of the innermost bracket of kind
+// open that the line leaves unclosed, or 0. Quoted text is skipped.
+func unclosed(line string, open byte) int {
+	type bracket struct {
+		c   byte
+		col int
 	}
-	i := strings.LastIndexByte(lines[line], open)
-	if i < 0 {
-		return fallback
+	var stack []bracket
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || line[i-1] == ' '):
+			i = len(line) // a comment
+		case c == '[' || c == '{':
+			stack = append(stack, bracket{c, i + 1})
+		case (c == ']' || c == '}') && len(stack) > 0:
+			// A closer of the wrong kind leaves the opener unclosed.
+			if top := stack[len(stack)-1]; (c == ']') == (top.c == '[') {
+				stack = stack[:len(stack)-1]
+			}
+		}
 	}
-	return diag.Pos{File: fallback.File, Line: line + 1, Col: i + 1}
+	for i := len(stack) - 1; i >= 0; i-- {
+		if stack[i].c == open {
+			return stack[i].col
+		}
+	}
+	return 0
 }
 
 // describe shortens an os error to its cause, since the file name is

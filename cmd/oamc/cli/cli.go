@@ -85,6 +85,27 @@ func newRootCmd(io IO) *cobra.Command {
 	root.SetOut(io.Stdout)
 	root.SetErr(io.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// A command line naming no known command is a usage error too; cobra
+	// would otherwise print nothing useful for "oamc rendr app.yaml".
+	root.Args = func(_ *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			msg := fmt.Sprintf("unknown command %q", args[0])
+			if s := diag.DidYouMean(args[0], commandNames(root)); s != "" {
+				msg += ": " + s
+			}
+			return usageError{errors.New(msg)}
+		}
+		return nil
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	root.AddCommand(newRenderCmd(io))
 	return root
+}
+
+func commandNames(root *cobra.Command) []string {
+	var names []string
+	for _, c := range root.Commands() {
+		names = append(names, c.Name())
+	}
+	return names
 }
