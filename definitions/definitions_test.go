@@ -1,9 +1,11 @@
 package definitions_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"reflect"
 	"strings"
@@ -16,6 +18,10 @@ import (
 	cueyaml "cuelang.org/go/encoding/yaml"
 	"sigs.k8s.io/yaml"
 
+	"github.com/oamc/oamc/compiler"
+	"github.com/oamc/oamc/compiler/definition"
+	"github.com/oamc/oamc/compiler/source"
+	"github.com/oamc/oamc/compiler/value"
 	"github.com/oamc/oamc/definitions"
 )
 
@@ -203,7 +209,7 @@ func fromYAML(t *testing.T, s string) map[string]any {
 
 // cueYAML reads YAML the way the compiler reads application files: ints
 // stay ints and null stays null.
-func cueYAML(t *testing.T, c *cue.Context, s string) cue.Value {
+func cueYAML(t testing.TB, c *cue.Context, s string) cue.Value {
 	t.Helper()
 	f, err := cueyaml.Extract("test.yaml", []byte(s))
 	if err != nil {
@@ -469,6 +475,117 @@ patch:
 		params: `{name: log, image: busybox, volumes: [{name: nope, path: /x}]}`,
 		output: deployment,
 		err:    "no volume named nope",
+	}, {
+		name:   "webservice lists every repeated port name",
+		file:   "components/webservice.cue",
+		params: `{image: nginx, ports: [{port: 53}, {port: 53, protocol: UDP}, {port: 80, name: port-53}, {port: 81, name: a}, {port: 82, name: a}, {port: 83, name: a}]}`,
+		err:    "more than one port is named port-53, port-53, a, a;",
+	}, {
+		name:   "webservice deprecated port, limits and node ports",
+		file:   "components/webservice.cue",
+		params: `{image: nginx, port: 8080, ports: [{port: 80, expose: true, nodePort: 30080, containerPort: 8080, name: http}, {port: 53, protocol: UDP}], exposeType: NodePort, memory: 1Gi, limit: {cpu: "2"}, addRevisionLabel: true}`,
+		want: `
+output:
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    selector: {matchLabels: {app.oam.dev/component: web}}
+    template:
+      metadata: {labels: {app.oam.dev/name: shop, app.oam.dev/component: web, app.oam.dev/revision: ""}}
+      spec:
+        containers:
+        - name: web
+          image: nginx
+          ports:
+          - {name: http, containerPort: 8080, protocol: TCP}
+          - {name: port-53, containerPort: 53, protocol: UDP}
+          resources: {requests: {memory: 1Gi}, limits: {cpu: "2", memory: 1Gi}}
+outputs:
+  webserviceExpose:
+    apiVersion: v1
+    kind: Service
+    metadata: {name: web}
+    spec:
+      type: NodePort
+      selector: {app.oam.dev/component: web}
+      ports: [{name: http, port: 80, targetPort: http, protocol: TCP, nodePort: 30080}]
+`,
+	}, {
+		name:   "webservice only port, empty limit",
+		file:   "components/webservice.cue",
+		params: `{image: nginx, port: 8080, limit: {}, volumeMounts: {}}`,
+		want: `
+output:
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    selector: {matchLabels: {app.oam.dev/component: web}}
+    template:
+      metadata: {labels: {app.oam.dev/name: shop, app.oam.dev/component: web}}
+      spec:
+        containers:
+        - name: web
+          image: nginx
+          ports: [{name: port-8080, containerPort: 8080, protocol: TCP}]
+`,
+	}, {
+		name:   "worker rejects two volumes under one name",
+		file:   "components/worker.cue",
+		params: `{image: busybox, volumes: [{name: x, mountPath: /a, type: pvc, claimName: a}, {name: x, mountPath: /b, type: pvc, claimName: b}]}`,
+		err:    "conflicting values",
+	}, {
+		name:   "task volumes of every kind",
+		file:   "components/task.cue",
+		params: `{image: perl, volumeMounts: {hostPath: [{name: h, mountPath: /h, path: /var, type: Directory, readOnly: true}], secret: [{name: s, mountPath: /s, secretName: sec, items: [{key: a, path: b}]}]}, volumes: [{name: e, mountPath: /e}, {name: c, mountPath: /c, type: configMap, cmName: cm}]}`,
+		want: `
+output:
+  apiVersion: batch/v1
+  kind: Job
+  metadata: {name: web}
+  spec:
+    parallelism: 1
+    completions: 1
+    template:
+      metadata: {labels: {app.oam.dev/name: shop, app.oam.dev/component: web}}
+      spec:
+        restartPolicy: Never
+        containers:
+        - name: web
+          image: perl
+          volumeMounts:
+          - {name: c, mountPath: /c}
+          - {name: s, mountPath: /s}
+          - {name: e, mountPath: /e}
+          - {name: h, mountPath: /h, readOnly: true}
+        volumes:
+        - {name: c, configMap: {name: cm, defaultMode: 420}}
+        - {name: s, secret: {secretName: sec, defaultMode: 420, items: [{key: a, path: b, mode: 511}]}}
+        - {name: e, emptyDir: {}}
+        - {name: h, hostPath: {path: /var, type: Directory}}
+`,
+	}, {
+		name:   "env unset",
+		file:   "traits/env.cue",
+		params: `{unset: [A]}`,
+		output: deployment,
+		want: `
+patch:
+  spec: {template: {spec: {containers: [{name: web, env: [{name: B, value: "2"}]}]}}}
+`,
+	}, {
+		name:   "env lists every repeated container",
+		file:   "traits/env.cue",
+		params: `{containers: [{containerName: side}, {containerName: side}, {containerName: side}, {containerName: web}, {}]}`,
+		output: deployment,
+		err:    "container side, side, web is listed more than once",
+	}, {
+		name:   "expose lists every repeated port name",
+		file:   "traits/expose.cue",
+		params: `{port: [80], ports: [{port: 80}, {port: 81, name: port-80}, {port: 82, name: x}, {port: 83, name: x}]}`,
+		output: deployment,
+		err:    "more than one port is named port-80, port-80, x;",
 	}}
 	for _, tc := range cases {
 		// The compiler may fill parameter and context.output from CUE values
@@ -525,7 +642,7 @@ func check(t *testing.T, c *cue.Context, file string, params any, ctx map[string
 
 // goData reads YAML into plain Go data with integers as int64, the form the
 // compiler's value package produces.
-func goData(t *testing.T, s string) any {
+func goData(t testing.TB, s string) any {
 	t.Helper()
 	j, err := yaml.YAMLToJSON([]byte(s))
 	if err != nil {
@@ -572,3 +689,189 @@ func normal(t *testing.T, x any) any {
 	}
 	return out
 }
+
+// benchCases are realistic properties for each definition; traits patch the
+// webservice Deployment below.
+var benchCases = []struct{ file, params string }{
+	{"components/webservice.cue", `
+image: nginx:1.27
+ports:
+- {port: 80, expose: true}
+- {port: 9090, name: metrics}
+env:
+- {name: LOG_LEVEL, value: info}
+- {name: TOKEN, valueFrom: {secretKeyRef: {name: api, key: token}}}
+cpu: 500m
+memory: 256Mi
+`},
+	{"components/worker.cue", `
+image: busybox:1.36
+cmd: [sleep, "3600"]
+env:
+- {name: LOG_LEVEL, value: info}
+- {name: TOKEN, valueFrom: {secretKeyRef: {name: api, key: token}}}
+cpu: 250m
+memory: 128Mi
+`},
+	{"components/task.cue", `
+image: perl:5.40
+cmd: [perl, -e, "print 1"]
+count: 2
+restart: OnFailure
+env:
+- {name: LOG_LEVEL, value: info}
+cpu: 100m
+`},
+	{"components/k8s-objects.cue", `
+objects:
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, data: {k: v}}
+- {apiVersion: v1, kind: Secret, metadata: {name: b}, stringData: {k: v}}
+`},
+	{"traits/annotations.cue", `{owner: team-a, note: "x"}`},
+	{"traits/env.cue", `{env: {LOG_LEVEL: debug, REGION: eu}}`},
+	{"traits/expose.cue", `{ports: [{port: 80}, {port: 9090, name: metrics}]}`},
+	{"traits/labels.cue", `{tier: frontend, team: checkout}`},
+	{"traits/scaler.cue", `{replicas: 3}`},
+	{"traits/sidecar.cue", `{name: log, image: busybox:1.36, args: [tail, -f, /cache/log], volumes: [{name: cache, path: /cache}]}`},
+}
+
+// benchWorkload is context.output for the trait cases: what webservice
+// renders for its case above.
+const benchWorkload = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app.oam.dev/component: web}}
+  template:
+    metadata: {labels: {app.oam.dev/name: shop, app.oam.dev/component: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports:
+        - {name: port-80, containerPort: 80, protocol: TCP}
+        - {name: metrics, containerPort: 9090, protocol: TCP}
+        env:
+        - {name: LOG_LEVEL, value: info}
+        - {name: TOKEN, valueFrom: {secretKeyRef: {name: api, key: token}}}
+        resources:
+          requests: {cpu: 500m, memory: 256Mi}
+          limits: {cpu: 500m, memory: 256Mi}
+      volumes: [{name: cache, emptyDir: {}}]
+`
+
+// BenchmarkDefinitions renders each definition the way the compiler does:
+// compiled once, then per render Fill (context and properties) and output,
+// outputs and patch read as Go data. "app" runs the whole compiler on one
+// webservice with scaler, labels and env.
+func BenchmarkDefinitions(b *testing.B) {
+	ctx := cuecontext.New()
+	defs, err := definition.LoadFS(ctx, definitions.FS, ".", "<stdlib>/")
+	if err != nil {
+		b.Fatal(err)
+	}
+	byFile := map[string]*definition.Definition{}
+	for _, d := range defs {
+		byFile[strings.TrimPrefix(d.File, "<stdlib>/")] = d
+	}
+	base := map[string]any{
+		"name": "web", "appName": "shop", "namespace": "default",
+		"appRevision": "", "appRevisionNum": 0, "revision": "",
+		"appLabels": map[string]any{}, "appAnnotations": map[string]any{},
+		"components": []any{}, "cluster": "", "publishVersion": "",
+		"workflowName": "", "replicaKey": "",
+		"clusterVersion": map[string]any{"major": 1, "minor": 34, "gitVersion": "v1.34.0", "platform": "linux/amd64"},
+	}
+	for _, bc := range benchCases {
+		d := byFile[bc.file]
+		if d == nil {
+			b.Fatalf("%s: not loaded", bc.file)
+		}
+		b.Run(d.Name, func(b *testing.B) {
+			cd, err := d.Compile(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			props := cueYAML(b, ctx, bc.params)
+			pgo, err := value.ToGo(props)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := maps.Clone(base)
+			c["parameter"] = pgo
+			if d.Type == definition.Trait {
+				c["output"] = goData(b, benchWorkload)
+				c["outputs"] = map[string]any{}
+				c["componentType"] = "webservice"
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				tmpl := cd.Fill(c, props)
+				n := 0
+				for _, field := range []string{"output", "outputs", "patch"} {
+					v := tmpl.LookupPath(cue.ParsePath(field))
+					if !v.Exists() {
+						continue
+					}
+					if _, err := value.ToGo(v); err != nil {
+						b.Fatalf("%s: %v", field, err)
+					}
+					n++
+				}
+				if n == 0 {
+					b.Fatal("nothing rendered")
+				}
+			}
+		})
+	}
+	b.Run("app", func(b *testing.B) {
+		c, err := compiler.New(compiler.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs, d := source.Parse("app.yaml", []byte(benchApp))
+		if d != nil {
+			b.Fatal(d)
+		}
+		bg := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.CompileDocuments(bg, docs); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "components/s")
+	})
+}
+
+// benchApp is compiler_test.go's BenchmarkRender app: one webservice with
+// scaler, labels and env.
+const benchApp = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: shop
+  namespace: prod
+  labels:
+    team: checkout
+spec:
+  components:
+    - name: web
+      type: webservice
+      properties:
+        image: nginx:1.27
+        ports:
+          - port: 80
+            expose: true
+      traits:
+        - type: scaler
+          properties:
+            replicas: 3
+        - type: labels
+          properties:
+            tier: frontend
+        - type: env
+          properties:
+            env:
+              LOG_LEVEL: info
+`
