@@ -64,13 +64,12 @@ func (c *Compiled) Fill(context map[string]any, props cue.Value) cue.Value {
 			used[name] = x
 		}
 	}
-	in := map[string]any{}
-	if len(used) > 0 {
-		in[contextField] = used
-		if c.Def.refs.inTemplate {
-			in["template"] = map[string]any{contextField: used}
-		}
+	ctx := c.Root.Context()
+	if c.Def.refs.inTemplate {
+		// The template alone: the rest of the file is not evaluated again.
+		in := value.FromGo(ctx, map[string]any{contextField: used}).FillPath(cue.MakePath(cue.Str("parameter")), props)
+		return c.Template.Unify(in)
 	}
-	v := value.FromGo(c.Root.Context(), in).FillPath(parameterPath, props)
+	v := value.FromGo(ctx, map[string]any{contextField: used}).FillPath(parameterPath, props)
 	return c.Root.Unify(v).LookupPath(templatePath)
 }

@@ -76,6 +76,8 @@ type Compiled struct {
 	// Root is the file's value: fill "context" (see FillContext) and
 	// "template.parameter", then read "template".
 	Root cue.Value
+	// Template is Root's template, evaluated alone when it holds its context.
+	Template cue.Value
 	// Schema is the template's parameter, closed: unknown properties fail.
 	Schema cue.Value
 }
@@ -98,7 +100,7 @@ func (d *Definition) Compile(ctx *cue.Context) (*Compiled, error) {
 	if err := schema.Err(); err != nil {
 		return nil, FromCUE(err, fmt.Sprintf("definition %q does not compile", d.Name), d.Pos)
 	}
-	return &Compiled{Def: d, Root: root, Schema: schema.LookupPath(cue.ParsePath(closedParameter))}, nil
+	return &Compiled{Def: d, Root: root, Template: root.LookupPath(templatePath), Schema: schema.LookupPath(cue.ParsePath(closedParameter))}, nil
 }
 
 // Autodetect is the workload type of components whose workload kind is
@@ -269,14 +271,23 @@ func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
 		d.Unsupported = fmt.Sprintf("definition %q %s", d.Name, u)
 		d.unsupportedPos = pos
 	}
-	src = rewriteListArithmetic(f, src)
 	d.tags = collectTags(template.Value)
 	d.hasParameter = hasField(template, "parameter")
 	d.refs = collectContextRefs(f)
 	d.refs.inTemplate = hasField(template, contextField)
-	if !topContext {
-		// KubeVela injects context; it goes after the user's text so that no
-		// position moves.
+	// KubeVela injects context. Inside the template (right after its brace,
+	// so that no line moves), a render evaluates the template alone, not
+	// the header and whatever else the file holds.
+	if s, ok := template.Value.(*ast.StructLit); ok && !d.refs.inTemplate && !topContext && s.Lbrace.IsValid() {
+		at := s.Lbrace.Offset() + 1
+		src = apply(src, []edit{{at, at, contextField + ": _, "}})
+		d.refs.inTemplate = true
+		if f, err = parser.ParseFile(name, src, parser.ParseComments); err != nil {
+			return nil, FromCUE(errors.Errors(err)[0], "definition has a syntax error", diag.Pos{File: name})
+		}
+	}
+	src = rewriteListArithmetic(f, src)
+	if !d.refs.inTemplate && !topContext {
 		src = append(append([]byte(nil), src...), "\n"+contextField+": _\n"...)
 	}
 	d.src = src

@@ -33,75 +33,112 @@ func (e *Error) Error() string {
 // ToGo converts a concrete CUE value to Go data. Defaults are taken; hidden
 // fields, definitions and optional fields are left out.
 func ToGo(v cue.Value) (any, error) {
-	return toGo(v, "")
+	x, err := toGo(v)
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
 }
 
-func toGo(v cue.Value, path string) (any, error) {
+// toGo builds an error's path only on the way out of a failure, so that the
+// common, successful walk allocates nothing for paths.
+func toGo(v cue.Value) (any, *Error) {
 	if d, ok := v.Default(); ok {
 		v = d
 	}
+	fail := func(msg string) (any, *Error) {
+		return nil, &Error{Pos: diag.FromToken(v.Pos()), Msg: msg}
+	}
 	if err := v.Err(); err != nil {
-		return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: err.Error()}
+		return fail(err.Error())
 	}
 	switch v.Kind() {
 	case cue.StructKind:
 		it, err := v.Fields()
 		if err != nil {
-			return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: err.Error()}
+			return fail(err.Error())
 		}
 		m := map[string]any{}
 		for it.Next() {
-			sel := it.Selector()
-			x, err := toGo(it.Value(), join(path, sel.Unquoted()))
+			name := it.Selector().Unquoted()
+			x, err := toGo(it.Value())
 			if err != nil {
+				err.Path = join(name, err.Path)
 				return nil, err
 			}
-			m[sel.Unquoted()] = x
+			m[name] = x
 		}
 		return m, nil
 	case cue.ListKind:
 		it, err := v.List()
 		if err != nil {
-			return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: err.Error()}
+			return fail(err.Error())
 		}
 		l := []any{}
 		for i := 0; it.Next(); i++ {
-			x, err := toGo(it.Value(), fmt.Sprintf("%s[%d]", path, i))
+			x, err := toGo(it.Value())
 			if err != nil {
+				err.Path = fmt.Sprintf("[%d]", i) + dotted(err.Path)
 				return nil, err
 			}
 			l = append(l, x)
 		}
 		return l, nil
 	case cue.StringKind:
-		return v.String()
+		s, err := v.String()
+		if err != nil {
+			return fail(err.Error())
+		}
+		return s, nil
 	case cue.BoolKind:
-		return v.Bool()
+		b, err := v.Bool()
+		if err != nil {
+			return fail(err.Error())
+		}
+		return b, nil
 	case cue.NullKind:
 		return nil, nil
 	case cue.IntKind:
 		var z big.Int
 		if _, err := v.Int(&z); err != nil {
-			return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: err.Error()}
+			return fail(err.Error())
 		}
 		if !z.IsInt64() {
-			return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: fmt.Sprintf("integer %s does not fit in 64 bits", z.String())}
+			return fail(fmt.Sprintf("integer %s does not fit in 64 bits", z.String()))
 		}
 		return z.Int64(), nil
 	case cue.FloatKind:
-		return v.Float64()
+		f, err := v.Float64()
+		if err != nil {
+			return fail(err.Error())
+		}
+		return f, nil
 	case cue.BytesKind:
 		b, err := v.Bytes()
-		return string(b), err
+		if err != nil {
+			return fail(err.Error())
+		}
+		return string(b), nil
 	}
-	return nil, &Error{Path: path, Pos: diag.FromToken(v.Pos()), Msg: fmt.Sprintf("incomplete value %v: expected a concrete value", v)}
+	return fail(fmt.Sprintf("incomplete value %v: expected a concrete value", v))
 }
 
-func join(path, field string) string {
-	if path == "" {
+func join(field, rest string) string {
+	if rest == "" {
 		return field
 	}
-	return path + "." + field
+	if strings.HasPrefix(rest, "[") {
+		return field + rest
+	}
+	return field + "." + rest
+}
+
+// dotted prefixes a path that follows a list index.
+func dotted(rest string) string {
+	if rest == "" || strings.HasPrefix(rest, "[") {
+		return rest
+	}
+	return "." + rest
 }
 
 // Pos returns the position of v's first source.
