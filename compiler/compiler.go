@@ -160,7 +160,7 @@ func (c *Compiler) CompileDocuments(ctx context.Context, docs []source.Document)
 		}
 		r, err := c.Compile(ctx, app)
 		if err != nil {
-			errs = append(errs, asList(err)...)
+			errs = append(errs, diag.AsList(err)...)
 			continue
 		}
 		results = append(results, r)
@@ -308,7 +308,7 @@ func (c *Compiler) lookup(t definition.Type, name string, at diag.Pos, what stri
 func (c *Compiler) checked(d *definition.Definition, props cue.Value, s check.Subject, errs *diag.List) (*definition.Compiled, bool) {
 	cd, err := c.build(d)
 	if err != nil {
-		for _, e := range asList(err) {
+		for _, e := range diag.AsList(err) {
 			// A copy: the same broken definition may be used many times.
 			e := *e
 			e.Notes = append(append([]string(nil), e.Notes...), fmt.Sprintf("used by %s at %s", s.What, s.At))
@@ -379,14 +379,4 @@ func orNone(s string) string {
 		return "unknown"
 	}
 	return s
-}
-
-func asList(err error) diag.List {
-	switch e := err.(type) {
-	case diag.List:
-		return e
-	case *diag.Diagnostic:
-		return diag.List{e}
-	}
-	return diag.List{diag.Errorf(diag.Pos{}, "%v", err)}
 }

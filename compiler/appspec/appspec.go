@@ -5,7 +5,6 @@
 package appspec
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 
@@ -88,7 +87,7 @@ func Decode(ctx *cue.Context, doc source.Document) (*Application, diag.List) {
 		return nil, diag.List{diag.Errorf(app.Pos, "document %d: %v", doc.Index+1, err)}
 	}
 	if v.IncompleteKind() != cue.StructKind {
-		return nil, diag.List{diag.Errorf(app.Pos, "expected an Application (a mapping with apiVersion: %s, kind: %s), found %s", APIVersion, Kind, kindOf(v))}
+		return nil, diag.List{diag.Errorf(app.Pos, "expected an Application (a mapping with apiVersion: %s, kind: %s), found %s", APIVersion, Kind, value.Describe(v))}
 	}
 	// Another kind of object is told so before its fields are judged as an
 	// Application's; a typo in "kind" itself gets its "did you mean".
@@ -166,7 +165,7 @@ func Decode(ctx *cue.Context, doc source.Document) (*Application, diag.List) {
 func (d *decoder) component(c cue.Value) *Component {
 	n := len(d.errs)
 	if c.IncompleteKind() != cue.StructKind {
-		d.errorf(value.Pos(c), "expected a component (a mapping with name, type and properties), found %s", kindOf(c))
+		d.errorf(value.Pos(c), "expected a component (a mapping with name, type and properties), found %s", value.Describe(c))
 		return nil
 	}
 	d.keys(c, componentKeys, "component")
@@ -182,7 +181,7 @@ func (d *decoder) component(c cue.Value) *Component {
 	comp.Properties, comp.PropsPos = d.props(c, comp.Pos)
 	for _, t := range d.list(c, "traits", false) {
 		if t.IncompleteKind() != cue.StructKind {
-			d.errorf(value.Pos(t), "expected a trait (a mapping with type and properties), found %s", kindOf(t))
+			d.errorf(value.Pos(t), "expected a trait (a mapping with type and properties), found %s", value.Describe(t))
 			continue
 		}
 		d.keys(t, traitKeys, "trait")
@@ -238,7 +237,7 @@ func (d *decoder) str(v cue.Value, f string, required bool) string {
 	}
 	s, err := x.String()
 	if err != nil {
-		d.errorf(value.Pos(x), "%q: expected a string, found %s", f, kindOf(x))
+		d.errorf(value.Pos(x), "%q: expected a string, found %s", f, value.Describe(x))
 		return ""
 	}
 	if required && s == "" {
@@ -254,14 +253,14 @@ func (d *decoder) strMap(v cue.Value, f string) map[string]string {
 	}
 	m := map[string]string{}
 	if x.IncompleteKind() != cue.StructKind {
-		d.errorf(value.Pos(x), "%q: expected a mapping of strings, found %s", f, kindOf(x))
+		d.errorf(value.Pos(x), "%q: expected a mapping of strings, found %s", f, value.Describe(x))
 		return nil
 	}
 	it, _ := x.Fields()
 	for it.Next() {
 		s, err := it.Value().String()
 		if err != nil {
-			d.errorf(value.Pos(it.Value()), "%s.%s: expected a string, found %s (quote it)", f, it.Selector().Unquoted(), kindOf(it.Value()))
+			d.errorf(value.Pos(it.Value()), "%s.%s: expected a string, found %s (quote it)", f, it.Selector().Unquoted(), value.Describe(it.Value()))
 			continue
 		}
 		m[it.Selector().Unquoted()] = s
@@ -282,7 +281,7 @@ func (d *decoder) list(v cue.Value, f string, required bool) []cue.Value {
 	}
 	it, err := x.List()
 	if err != nil {
-		d.errorf(value.Pos(x), "%q: expected a list, found %s", f, kindOf(x))
+		d.errorf(value.Pos(x), "%q: expected a list, found %s", f, value.Describe(x))
 		return nil
 	}
 	var out []cue.Value
@@ -299,7 +298,7 @@ func (d *decoder) props(v cue.Value, at diag.Pos) (cue.Value, diag.Pos) {
 		return v.Context().CompileString("{}"), at
 	}
 	if x.IncompleteKind() != cue.StructKind {
-		d.errorf(value.Pos(x), "\"properties\": expected a mapping, found %s", kindOf(x))
+		d.errorf(value.Pos(x), "\"properties\": expected a mapping, found %s", value.Describe(x))
 	}
 	return x, value.Pos(x)
 }
@@ -343,24 +342,4 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// kindOf describes what the user wrote, for "found ..." messages.
-func kindOf(v cue.Value) string {
-	x, err := value.ToGo(v)
-	if err != nil {
-		return v.IncompleteKind().String()
-	}
-	switch x := x.(type) {
-	case string:
-		return fmt.Sprintf("string %q", x)
-	case map[string]any:
-		return "a mapping"
-	case []any:
-		return "a list"
-	case nil:
-		return "null"
-	default:
-		return fmt.Sprintf("%s %v", value.Kind(x), x)
-	}
 }

@@ -153,7 +153,7 @@ func describe(path []string, msg string, schema, props cue.Value, s Subject, inc
 		// An error the definition itself raises from the given properties.
 		return diag.Errorf(s.PropsPos, "%s: %s: %s", s.What, name, msg).Note("%s", defNote)
 	}
-	return diag.Errorf(value.Pos(got), "%s: property %q: expected %s, found %s", s.What, name, expected(want), found(got)).Note("%s", defNote)
+	return diag.Errorf(value.Pos(got), "%s: property %q: expected %s, found %s", s.What, name, expected(want), value.Describe(got)).Note("%s", defNote)
 }
 
 // cuePath makes a path; in the schema, list indexes become "any element".
@@ -213,7 +213,7 @@ func expected(v cue.Value) string {
 	}
 	switch v.IncompleteKind() {
 	case cue.StructKind:
-		return "an object"
+		return "a mapping"
 	case cue.ListKind:
 		return "a list"
 	}
@@ -232,22 +232,4 @@ func expected(v cue.Value) string {
 		return v.IncompleteKind().String()
 	}
 	return s
-}
-
-func found(v cue.Value) string {
-	x, err := value.ToGo(v)
-	if err != nil {
-		return v.IncompleteKind().String()
-	}
-	switch x := x.(type) {
-	case string:
-		return fmt.Sprintf("string %q", x)
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "a list"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%s %v", value.Kind(x), x)
 }

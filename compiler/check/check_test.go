@@ -185,7 +185,7 @@ func TestPropertiesErrors(t *testing.T) {
 			name:  "object where a scalar is expected",
 			props: "image:\n  name: nginx\n",
 			pos:   at(1, 1),
-			msg:   `component "api" (web): property "image": expected string & !="", found an object`,
+			msg:   `component "api" (web): property "image": expected string & !="", found a mapping`,
 			notes: []string{`component "web" expects it at defs/web.cue:7:3`},
 		},
 		{
@@ -199,7 +199,7 @@ func TestPropertiesErrors(t *testing.T) {
 			name:  "a list where an object list is expected has the wrong item type",
 			props: "image: nginx\nports: [80]\n",
 			pos:   at(2, 9),
-			msg:   `component "api" (web): property "ports[0]": expected an object, found int 80`,
+			msg:   `component "api" (web): property "ports[0]": expected a mapping, found int 80`,
 		},
 		{
 			name:  "wrong type for a map value",

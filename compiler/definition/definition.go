@@ -210,7 +210,7 @@ func LoadFS(ctx *cue.Context, fsys fs.FS, root, prefix string) ([]*Definition, e
 			d, derr = ParseYAML(ctx, name, data)
 		}
 		if derr != nil {
-			errs = append(errs, asList(derr)...)
+			errs = append(errs, diag.AsList(derr)...)
 			continue
 		}
 		defs = append(defs, d)
@@ -219,16 +219,6 @@ func LoadFS(ctx *cue.Context, fsys fs.FS, root, prefix string) ([]*Definition, e
 		return nil, errs
 	}
 	return defs, nil
-}
-
-func asList(err error) diag.List {
-	switch e := err.(type) {
-	case diag.List:
-		return e
-	case *diag.Diagnostic:
-		return diag.List{e}
-	}
-	return diag.List{diag.Errorf(diag.Pos{}, "%v", err)}
 }
 
 // ParseCUE reads one definition in KubeVela's CUE format: imports, a header

@@ -16,18 +16,21 @@ type header struct {
 	Description string            `json:"description"`
 	Labels      map[string]string `json:"labels"`
 	Annotations map[string]string `json:"annotations"`
-	Attributes  struct {
-		Workload struct {
-			Definition struct {
-				APIVersion string `json:"apiVersion"`
-				Kind       string `json:"kind"`
-			} `json:"definition"`
-			Type string `json:"type"`
-		} `json:"workload"`
-		AppliesToWorkloads []string `json:"appliesToWorkloads"`
-		ConflictsWith      []string `json:"conflictsWith"`
-		PodDisruptive      bool     `json:"podDisruptive"`
-	} `json:"attributes"`
+	Attributes  attributes        `json:"attributes"`
+}
+
+// attributes are the header's attributes, which the YAML form holds in spec.
+type attributes struct {
+	Workload struct {
+		Definition struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+		} `json:"definition"`
+		Type string `json:"type"`
+	} `json:"workload"`
+	AppliesToWorkloads []string `json:"appliesToWorkloads"`
+	ConflictsWith      []string `json:"conflictsWith"`
+	PodDisruptive      bool     `json:"podDisruptive"`
 }
 
 var knownTypes = []string{string(Component), string(Trait), string(Policy), string(WorkflowStep)}

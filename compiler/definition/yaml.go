@@ -23,17 +23,8 @@ type object struct {
 		Annotations map[string]string `json:"annotations"`
 	} `json:"metadata"`
 	Spec struct {
-		Workload struct {
-			Definition struct {
-				APIVersion string `json:"apiVersion"`
-				Kind       string `json:"kind"`
-			} `json:"definition"`
-			Type string `json:"type"`
-		} `json:"workload"`
-		AppliesToWorkloads []string `json:"appliesToWorkloads"`
-		ConflictsWith      []string `json:"conflictsWith"`
-		PodDisruptive      bool     `json:"podDisruptive"`
-		Schematic          struct {
+		attributes
+		Schematic struct {
 			CUE struct {
 				Template string `json:"template"`
 			} `json:"cue"`
@@ -70,11 +61,7 @@ func ParseYAML(ctx *cue.Context, name string, data []byte) (*Definition, error) 
 	body, imports := splitImports(name, tmpl)
 	h := header{Type: string(typ), Labels: o.Metadata.Labels, Annotations: o.Metadata.Annotations}
 	h.Description = o.Metadata.Annotations["definition.oam.dev/description"]
-	h.Attributes.Workload.Definition = o.Spec.Workload.Definition
-	h.Attributes.Workload.Type = o.Spec.Workload.Type
-	h.Attributes.AppliesToWorkloads = o.Spec.AppliesToWorkloads
-	h.Attributes.ConflictsWith = o.Spec.ConflictsWith
-	h.Attributes.PodDisruptive = o.Spec.PodDisruptive
+	h.Attributes = o.Spec.attributes
 	hdr, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("encoding header of %s: %w", name, err)

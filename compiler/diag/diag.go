@@ -4,6 +4,7 @@
 package diag
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -101,6 +102,20 @@ func (l List) Err() error {
 		return nil
 	}
 	return l
+}
+
+// AsList returns err as a list of diagnostics; an error that is none
+// becomes one without a position.
+func AsList(err error) List {
+	var l List
+	if errors.As(err, &l) {
+		return l
+	}
+	var d *Diagnostic
+	if errors.As(err, &d) {
+		return List{d}
+	}
+	return List{{Message: err.Error()}}
 }
 
 // Sort orders diagnostics by file, line and column so output is stable.

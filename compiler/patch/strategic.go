@@ -29,7 +29,7 @@ type Conflict struct {
 }
 
 func (c *Conflict) Error() string {
-	return fmt.Sprintf("%s: conflicting values %s (already set) and %s (from the patch)", c.Path, show(c.Existing), show(c.Patch))
+	return fmt.Sprintf("%s: conflicting values %s (already set) and %s (from the patch)", c.Path, value.Show(c.Existing), value.Show(c.Patch))
 }
 
 // Merger merges evaluated trait patches into plain objects.
@@ -310,18 +310,4 @@ func join(path, name string) string {
 		return name
 	}
 	return path + "." + name
-}
-
-func show(x any) string {
-	switch x := x.(type) {
-	case string:
-		return fmt.Sprintf("%q", x)
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "a list"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprint(x)
 }

@@ -387,7 +387,7 @@ func trimTemplate(p []string) []string {
 func patchError(err error, what string, at diag.Pos, def *definition.Definition, field, target string, origin func(string) token.Pos) *diag.Diagnostic {
 	var c *patch.Conflict
 	if errors.As(err, &c) {
-		d := diag.Errorf(diag.FromToken(c.PatchPos), "%s: conflict at %s: %s already has %s, the trait sets %s", what, c.Path, target, show(c.Existing), show(c.Patch))
+		d := diag.Errorf(diag.FromToken(c.PatchPos), "%s: conflict at %s: %s already has %s, the trait sets %s", what, c.Path, target, value.Show(c.Existing), value.Show(c.Patch))
 		if p := origin(c.Path); p.IsValid() {
 			d.Note("the existing value was set at %s", diag.FromToken(p))
 		}
@@ -398,20 +398,6 @@ func patchError(err error, what string, at diag.Pos, def *definition.Definition,
 		return diag.Errorf(ve.Pos, "%s: %s %q fails to evaluate %s: %s", what, def.Type, def.Name, field, err).Note("trait used at %s", at)
 	}
 	return diag.Errorf(def.Pos, "%s: %s %q: %s: %v", what, def.Type, def.Name, field, err).Note("trait used at %s", at)
-}
-
-func show(x any) string {
-	switch x := x.(type) {
-	case string:
-		return fmt.Sprintf("%q", x)
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "a list"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprint(x)
 }
 
 // lookupPos finds the position in the component's output of a field path

@@ -144,6 +144,35 @@ func dotted(rest string) string {
 // Pos returns the position of v's first source.
 func Pos(v cue.Value) diag.Pos { return diag.FromToken(v.Pos()) }
 
+// Show writes a Go value briefly, for messages: "x" in quotes, 3, a list.
+func Show(x any) string {
+	switch x := x.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case map[string]any:
+		return "a mapping"
+	case []any:
+		return "a list"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(x)
+}
+
+// Describe says what a value the user wrote is, for "found ..." messages:
+// string "x", int 3, a mapping.
+func Describe(v cue.Value) string {
+	x, err := ToGo(v)
+	if err != nil {
+		return v.IncompleteKind().String()
+	}
+	switch x.(type) {
+	case string, bool, int64, float64:
+		return Kind(x) + " " + Show(x)
+	}
+	return Show(x)
+}
+
 // Kind names the kind of a Go value as a user would: "string", "a list", ...
 func Kind(x any) string {
 	switch x.(type) {
@@ -160,7 +189,7 @@ func Kind(x any) string {
 	case []any:
 		return "list"
 	case map[string]any:
-		return "object"
+		return "mapping"
 	}
 	return fmt.Sprintf("%T", x)
 }
