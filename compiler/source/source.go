@@ -6,6 +6,7 @@ package source
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -139,7 +140,10 @@ func Parse(name string, data []byte) ([]Document, *diag.Diagnostic) {
 		}
 		exprs = []ast.Expr{x}
 	} else {
-		f, err := yaml.Extract(name, data)
+		// Lone CRs end lines too (as editors show them); the decoder would
+		// miscount them.
+		data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
+		f, err := extractYAML(name, data)
 		if err != nil {
 			return nil, syntaxError(name, data, err)
 		}
@@ -165,6 +169,17 @@ func onlyComments(data []byte) bool {
 		}
 	}
 	return true
+}
+
+// extractYAML runs CUE's YAML decoder, turning a panic inside it (seen on
+// odd input by fuzzing) into an error, so a bad file never crashes oamc.
+func extractYAML(name string, data []byte) (f *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("%s: the YAML decoder failed on this input: %v", name, r)
+		}
+	}()
+	return yaml.Extract(name, data)
 }
 
 // documents undoes yaml.Extract's folding: one document becomes the file's
