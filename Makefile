@@ -4,7 +4,7 @@ BIN     ?= bin/oamc
 EXAMPLE ?= golden/examples/shop.yaml
 COUNT   ?= 6
 
-.PHONY: build test demo golden bench lint fmt clean
+.PHONY: build test demo golden bench fuzz lint fmt clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/oamc
@@ -24,7 +24,13 @@ golden:
 # Benchmarks, several runs so benchstat can give medians:
 #   make bench > new.txt && benchstat new.txt
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=$(COUNT) ./compiler/...
+	$(GO) test -run='^$$' -bench=. -benchmem -count=$(COUNT) ./compiler/... ./definitions/...
+
+# Fuzz the whole compiler and the JSON patch code for a bounded time each.
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzCompile -fuzztime=$(FUZZTIME) ./compiler/
+	$(GO) test -run='^$$' -fuzz=FuzzApplyJSONPatch -fuzztime=$(FUZZTIME) ./compiler/patch/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
