@@ -103,6 +103,19 @@ func (d *Definition) Compile(ctx *cue.Context) (*Compiled, error) {
 	return &Compiled{Def: d, Root: root, Template: root.LookupPath(templatePath), Schema: schema.LookupPath(cue.ParsePath(closedParameter))}, nil
 }
 
+// RaisedAt reports whether position p of the compiled source is a call of
+// error(): a message the definition's author wrote for the app's author.
+func (d *Definition) RaisedAt(p diag.Pos) bool {
+	if p.File != d.File || p.Line < 1 {
+		return false
+	}
+	lines := strings.SplitN(string(d.src), "\n", p.Line+1)
+	if p.Line > len(lines) || p.Col < 1 || p.Col > len(lines[p.Line-1]) {
+		return false
+	}
+	return strings.HasPrefix(lines[p.Line-1][p.Col-1:], "error(")
+}
+
 // Autodetect is the workload type of components whose workload kind is
 // known only once rendered (k8s-objects, cron-task in KubeVela).
 const Autodetect = "autodetects.core.oam.dev"

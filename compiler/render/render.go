@@ -154,7 +154,7 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 		if p := tt.LookupPath(cue.ParsePath("patch")); p.Exists() {
 			merged, err := merger("", "patch").Merge(workload, p)
 			if err != nil {
-				return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patch", "the workload", existing("", out))}
+				return nil, patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patch", "the workload", existing("", out))
 			}
 			wm, ok := merged.(map[string]any)
 			if !ok {
@@ -186,7 +186,7 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 				merged, err := merger(name, "patchOutputs."+name).Merge(target.Data, it.Value())
 				if err != nil {
 					src := tmpl.LookupPath(cue.MakePath(cue.Str("outputs"), cue.Str(name)))
-					return nil, diag.List{patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patchOutputs."+name, fmt.Sprintf("output %q", name), existing(name, src))}
+					return nil, patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patchOutputs."+name, fmt.Sprintf("output %q", name), existing(name, src))
 				}
 				md, ok := merged.(map[string]any)
 				if !ok {
@@ -339,8 +339,23 @@ func object(v cue.Value, def *definition.Definition, what string, at diag.Pos, f
 }
 
 // evalError reports a definition that does not evaluate for these
-// properties: at the definition's line, naming the app's line.
+// properties. A message the definition raises with error() is for the app's
+// author: it stands at the app's line, with the definition's line as a note.
+// Any other failure is the definition's: at its line, naming the app's.
 func evalError(err error, def *definition.Definition, what string, at diag.Pos, field string) diag.List {
+	prefix := field
+	var ve *value.Error
+	if errors.As(err, &ve) {
+		prefix = join(field, ve.Path)
+		if ve.Err == nil {
+			p := ve.Pos
+			if !p.IsValid() {
+				p = def.Pos
+			}
+			return diag.List{diag.Errorf(p, "%s %q fails to evaluate %s: %s", def.Type, def.Name, prefix, ve.Msg).Note("used by %s at %s", what, at)}
+		}
+		err = ve.Err
+	}
 	var out diag.List
 	seen := map[string]bool{}
 	for _, e := range errors.Errors(err) {
@@ -352,27 +367,32 @@ func evalError(err error, def *definition.Definition, what string, at diag.Pos, 
 		msg := fmt.Sprintf(format, args...)
 		path := strings.Join(trimTemplate(e.Path()), ".")
 		if path == "" {
-			path = field
+			path = prefix
 		}
-		key := path + msg
-		if seen[key] {
+		if seen[path+msg] {
 			continue
 		}
-		seen[key] = true
+		seen[path+msg] = true
+		if def.RaisedAt(p) {
+			out = append(out, diag.Errorf(at, "%s: %s", what, msg).Note("raised by %s %q at %s", def.Type, def.Name, p))
+			continue
+		}
 		out = append(out, diag.Errorf(p, "%s %q fails to evaluate %s: %s", def.Type, def.Name, path, msg).Note("used by %s at %s", what, at))
 	}
 	if len(out) == 0 {
-		var ve *value.Error
-		if errors.As(err, &ve) {
-			p := ve.Pos
-			if !p.IsValid() {
-				p = def.Pos
-			}
-			return diag.List{diag.Errorf(p, "%s %q fails to evaluate %s.%s: %s", def.Type, def.Name, field, ve.Path, ve.Msg).Note("used by %s at %s", what, at)}
-		}
-		out = append(out, diag.Errorf(def.Pos, "%s %q fails to evaluate %s: %v", def.Type, def.Name, field, err).Note("used by %s at %s", what, at))
+		out = append(out, diag.Errorf(def.Pos, "%s %q fails to evaluate %s: %v", def.Type, def.Name, prefix, err).Note("used by %s at %s", what, at))
 	}
 	return out
+}
+
+func join(a, b string) string {
+	switch {
+	case b == "":
+		return a
+	case strings.HasPrefix(b, "["):
+		return a + b
+	}
+	return a + "." + b
 }
 
 func trimTemplate(p []string) []string {
@@ -384,20 +404,16 @@ func trimTemplate(p []string) []string {
 
 // patchError reports a failed patch: a conflict names the field, both
 // values and both positions.
-func patchError(err error, what string, at diag.Pos, def *definition.Definition, field, target string, origin func(string) token.Pos) *diag.Diagnostic {
+func patchError(err error, what string, at diag.Pos, def *definition.Definition, field, target string, origin func(string) token.Pos) diag.List {
 	var c *patch.Conflict
 	if errors.As(err, &c) {
 		d := diag.Errorf(diag.FromToken(c.PatchPos), "%s: conflict at %s: %s already has %s, the trait sets %s", what, c.Path, target, value.Show(c.Existing), value.Show(c.Patch))
 		if p := origin(c.Path); p.IsValid() {
 			d.Note("the existing value was set at %s", diag.FromToken(p))
 		}
-		return d.Note("trait used at %s", at)
+		return diag.List{d.Note("trait used at %s", at)}
 	}
-	var ve *value.Error
-	if errors.As(err, &ve) && ve.Pos.IsValid() {
-		return diag.Errorf(ve.Pos, "%s: %s %q fails to evaluate %s: %s", what, def.Type, def.Name, field, err).Note("trait used at %s", at)
-	}
-	return diag.Errorf(def.Pos, "%s: %s %q: %s: %v", what, def.Type, def.Name, field, err).Note("trait used at %s", at)
+	return evalError(err, def, what, at, field)
 }
 
 // lookupPos finds the position in the component's output of a field path

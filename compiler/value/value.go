@@ -21,7 +21,10 @@ type Error struct {
 	Path string
 	Pos  diag.Pos
 	Msg  string
+	Err  error // the CUE error, when CUE raised it
 }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if e.Path == "" {
@@ -50,7 +53,7 @@ func toGo(v cue.Value) (any, *Error) {
 		return nil, &Error{Pos: diag.FromToken(v.Pos()), Msg: msg}
 	}
 	if err := v.Err(); err != nil {
-		return fail(err.Error())
+		return nil, &Error{Pos: diag.FromToken(v.Pos()), Msg: err.Error(), Err: err}
 	}
 	switch v.Kind() {
 	case cue.StructKind:
