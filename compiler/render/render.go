@@ -90,7 +90,7 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 	}
 	base := baseContext(rc, app, comp, props)
 	tmpl := def.Fill(base, comp.Properties)
-	what := fmt.Sprintf("component %q (type %s)", comp.Name, comp.Type)
+	what := fmt.Sprintf("component %q (%s)", comp.Name, comp.Type)
 	if d := raised(tmpl, what, comp.Pos); d != nil {
 		return nil, d
 	}

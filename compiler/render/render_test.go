@@ -333,8 +333,8 @@ spec:
 `)
 	assert.Nil(t, objs)
 	require.Len(t, errs, 2)
-	assert.Equal(t, `app.yaml:7:7: component "web" (type failing): first problem`, errs[0].Error())
-	assert.Equal(t, `app.yaml:7:7: component "web" (type failing): n is 2`, errs[1].Error())
+	assert.Equal(t, `app.yaml:7:7: component "web" (failing): first problem`, errs[0].Error())
+	assert.Equal(t, `app.yaml:7:7: component "web" (failing): n is 2`, errs[1].Error())
 
 	objs, errs = newEnv(t, map[string]string{"defs/worker.cue": workerCUE, "defs/guard.cue": `guard: {
 	type: "trait"
@@ -460,7 +460,7 @@ func TestComponentBadOutputs(t *testing.T) {
 			require.Len(t, errs, 1, "%v", errs)
 			assert.Equal(t, tt.pos, errs[0].Pos, "%v", errs[0])
 			assert.Equal(t, tt.msg, errs[0].Message)
-			assert.Equal(t, []string{`used by component "web" (type bad) at app.yaml:7:7`}, errs[0].Notes)
+			assert.Equal(t, []string{`used by component "web" (bad) at app.yaml:7:7`}, errs[0].Notes)
 		})
 	}
 }
