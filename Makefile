@@ -23,8 +23,11 @@ golden:
 
 # Benchmarks, several runs so benchstat can give medians:
 #   make bench > new.txt && benchstat new.txt
+# They run with the GC settings the oamc command sets for itself
+# (cmd/oamc/cli: gcPercent, memoryLimit); BENCHGC= gives Go's defaults.
+BENCHGC ?= GOGC=800 GOMEMLIMIT=128MiB
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=$(COUNT) ./compiler/... ./definitions/...
+	$(BENCHGC) $(GO) test -run='^$$' -bench=. -benchmem -count=$(COUNT) ./compiler/... ./definitions/...
 
 # Fuzz the whole compiler and the JSON patch code for a bounded time each.
 FUZZTIME ?= 60s
