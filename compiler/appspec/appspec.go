@@ -7,6 +7,7 @@ package appspec
 import (
 	"regexp"
 	"sort"
+	"strings"
 
 	"cuelang.org/go/cue"
 
@@ -93,7 +94,11 @@ func Decode(ctx *cue.Context, doc source.Document) (*Application, diag.List) {
 	// Application's; a typo in "kind" itself gets its "did you mean".
 	if k := v.LookupPath(cue.ParsePath("kind")); k.Exists() {
 		if kind, err := k.String(); err == nil && kind != Kind {
-			return nil, diag.List{diag.Errorf(value.Pos(k), "expected kind %q, found %q: oamc renders Applications (%s)", Kind, kind, APIVersion)}
+			d := diag.Errorf(value.Pos(k), "expected kind %q, found %q: oamc renders Applications (%s)", Kind, kind, APIVersion)
+			if strings.HasSuffix(kind, "Definition") {
+				d.Note("definitions are read from folders given with -d, not as inputs")
+			}
+			return nil, diag.List{d}
 		}
 	}
 	d.keys(v, appKeys, "Application")

@@ -127,6 +127,9 @@ func describe(path []string, msg string, schema, props cue.Value, s Subject, inc
 	got := props.LookupPath(cuePath(path, false))
 	want := schema.LookupPath(cuePath(path, true))
 	defNote := fmt.Sprintf("%s %q is defined at %s", s.Def.Type, s.Def.Name, s.Def.Pos)
+	if p := s.Def.ParameterPos(); p.IsValid() {
+		defNote = fmt.Sprintf("%s %q declares its parameters at %s", s.Def.Type, s.Def.Name, p)
+	}
 	if w := value.Pos(want); w.IsValid() {
 		defNote = fmt.Sprintf("%s %q expects it at %s", s.Def.Type, s.Def.Name, w)
 	}

@@ -109,42 +109,42 @@ func TestPropertiesErrors(t *testing.T) {
 			props: "image: nginx\nimagee: nginx\n",
 			pos:   at(2, 1),
 			msg:   `component "api" (web): unknown property "imagee"`,
-			notes: []string{`did you mean "image"?`, `component "web" is defined at defs/web.cue:1:1`},
+			notes: []string{`did you mean "image"?`, `component "web" declares its parameters at defs/web.cue:6:2`},
 		},
 		{
 			name:  "unknown property, case typo",
 			props: "image: nginx\nReplicas: 2\n",
 			pos:   at(2, 1),
 			msg:   `component "api" (web): unknown property "Replicas"`,
-			notes: []string{`did you mean "replicas"?`, `component "web" is defined at defs/web.cue:1:1`},
+			notes: []string{`did you mean "replicas"?`, `component "web" declares its parameters at defs/web.cue:6:2`},
 		},
 		{
 			name:  "unknown property without a close name",
 			props: "image: nginx\nzzzzzzzz: 1\n",
 			pos:   at(2, 1),
 			msg:   `component "api" (web): unknown property "zzzzzzzz"`,
-			notes: []string{"known properties here: extra, image, labels, nested, policy, port, ports, replicas", `component "web" is defined at defs/web.cue:1:1`},
+			notes: []string{"known properties here: extra, image, labels, nested, policy, port, ports, replicas", `component "web" declares its parameters at defs/web.cue:6:2`},
 		},
 		{
 			name:  "unknown property in a list item",
 			props: "image: nginx\nports:\n  - port: 80\n    expos: true\n",
 			pos:   at(4, 5),
 			msg:   `component "api" (web): unknown property "ports[0].expos"`,
-			notes: []string{`did you mean "expose"?`, `component "web" is defined at defs/web.cue:1:1`},
+			notes: []string{`did you mean "expose"?`, `component "web" declares its parameters at defs/web.cue:6:2`},
 		},
 		{
 			name:  "unknown property in the second list item",
 			props: "image: nginx\nports:\n  - port: 80\n  - port: 81\n    nmae: x\n",
 			pos:   at(5, 5),
 			msg:   `component "api" (web): unknown property "ports[1].nmae"`,
-			notes: []string{`did you mean "name"?`, `component "web" is defined at defs/web.cue:1:1`},
+			notes: []string{`did you mean "name"?`, `component "web" declares its parameters at defs/web.cue:6:2`},
 		},
 		{
 			name:  "unknown property in a closed struct",
 			props: "image: nginx\nnested:\n  a: x\n  b: y\n",
 			pos:   at(4, 3),
 			msg:   `component "api" (web): unknown property "nested.b"`,
-			notes: []string{`known properties here: a`, `component "web" is defined at defs/web.cue:1:1`},
+			notes: []string{`known properties here: a`, `component "web" declares its parameters at defs/web.cue:6:2`},
 		},
 		{
 			name:  "wrong type quotes the definition's expression",
@@ -282,7 +282,7 @@ func TestPropertiesTrait(t *testing.T) {
 	errs := check.Properties(c.Schema, ctx.CompileString(`{replica: 2}`, cue.Filename("app.yaml")), s)
 	require.Len(t, errs, 1)
 	assert.Equal(t, `trait "scaler" of component "web": unknown property "replica"`, errs[0].Message)
-	assert.Equal(t, []string{`did you mean "replicas"?`, `trait "scaler" is defined at defs/scaler.cue:1:1`}, errs[0].Notes)
+	assert.Equal(t, []string{`did you mean "replicas"?`, `trait "scaler" declares its parameters at defs/scaler.cue:6:2`}, errs[0].Notes)
 }
 
 func TestPropertiesWithoutParameter(t *testing.T) {

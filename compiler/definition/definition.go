@@ -67,6 +67,7 @@ type Definition struct {
 	schemaSrc    []byte         // src with the parameter's empty structs opened
 	hasParameter bool           // the template declares parameter
 	tags         map[string]Tag // patch tags by field path below template
+	parameterPos diag.Pos       // of the template's parameter field
 	refs         contextRefs    // what the template reads of context
 }
 
@@ -102,6 +103,9 @@ func (d *Definition) Compile(ctx *cue.Context) (*Compiled, error) {
 	}
 	return &Compiled{Def: d, Root: root, Template: root.LookupPath(templatePath), Schema: schema.LookupPath(cue.ParsePath(closedParameter))}, nil
 }
+
+// ParameterPos is where the template declares its parameter, if it does.
+func (d *Definition) ParameterPos() diag.Pos { return d.parameterPos }
 
 // RaisedAt reports whether position p of the compiled source is a call of
 // error(): a message the definition's author wrote for the app's author.
@@ -276,6 +280,14 @@ func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
 	}
 	d.tags = collectTags(template.Value)
 	d.hasParameter = hasField(template, "parameter")
+	if s, ok := template.Value.(*ast.StructLit); ok {
+		for _, e := range s.Elts {
+			if pf, ok := e.(*ast.Field); ok && label(pf) == "parameter" {
+				d.parameterPos = diag.FromToken(pf.Pos())
+				break
+			}
+		}
+	}
 	d.refs = collectContextRefs(f)
 	d.refs.inTemplate = hasField(template, contextField)
 	// KubeVela injects context. Inside the template (right after its brace,

@@ -124,7 +124,7 @@ func TestRenderFailure(t *testing.T) {
 		{
 			name:   "unknown property",
 			app:    strings.Replace(appYAML, "value: hello", "valeu: hello", 1),
-			stderr: "app.yaml:10:9: component \"web\" (cm): unknown property \"valeu\"\n\tdid you mean \"value\"?\n\tcomponent \"cm\" is defined at DEFS/cm.cue:1:1\n",
+			stderr: "app.yaml:10:9: component \"web\" (cm): unknown property \"valeu\"\n\tdid you mean \"value\"?\n\tcomponent \"cm\" declares its parameters at DEFS/cm.cue:10:2\n",
 		},
 		{
 			name:   "unknown component type",
@@ -144,7 +144,7 @@ func TestRenderFailure(t *testing.T) {
 		{
 			name: "every error, sorted, with a count",
 			app:  strings.Replace(appYAML, "value: hello", "valeu: hello", 1) + "    - name: db\n      type: nope\n",
-			stderr: "app.yaml:10:9: component \"web\" (cm): unknown property \"valeu\"\n\tdid you mean \"value\"?\n\tcomponent \"cm\" is defined at DEFS/cm.cue:1:1\n" +
+			stderr: "app.yaml:10:9: component \"web\" (cm): unknown property \"valeu\"\n\tdid you mean \"value\"?\n\tcomponent \"cm\" declares its parameters at DEFS/cm.cue:10:2\n" +
 				"app.yaml:12:7: component \"db\": unknown component type \"nope\"\n\tknown component types: cm\n" +
 				"2 errors\n",
 		},
