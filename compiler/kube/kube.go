@@ -36,7 +36,6 @@ var clusterScoped = map[string]bool{
 	"flowcontrol.apiserver.k8s.io/FlowSchema":                       true,
 	"flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration":       true,
 	"resource.k8s.io/DeviceClass":                                   true,
-	"core.oam.dev/ComponentDefinition":                              false,
 }
 
 // Group returns the API group of an apiVersion ("" for the core group).
