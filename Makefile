@@ -33,6 +33,7 @@ bench:
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzCompile -fuzztime=$(FUZZTIME) ./compiler/
+	$(GO) test -run='^$$' -fuzz=FuzzProperties -fuzztime=$(FUZZTIME) ./compiler/
 	$(GO) test -run='^$$' -fuzz=FuzzApplyJSONPatch -fuzztime=$(FUZZTIME) ./compiler/patch/
 
 lint:

@@ -158,7 +158,7 @@ func (c *Compiler) CompileDocuments(ctx context.Context, docs []source.Document)
 			errs = append(errs, derrs...)
 			continue
 		}
-		r, err := c.Compile(ctx, app)
+		r, err := c.compileSafely(ctx, app)
 		if err != nil {
 			errs = append(errs, diag.AsList(err)...)
 			continue
@@ -202,6 +202,18 @@ func describe(o *render.Object) string {
 		return fmt.Sprintf("component %q (output %q)", o.Component, o.Output)
 	}
 	return fmt.Sprintf("trait %q of component %q (output %q)", o.Trait, o.Component, o.Output)
+}
+
+// compileSafely is Compile with a panic (CUE's evaluator has had them on
+// odd input) turned into an error at the app, so oamc never crashes.
+func (c *Compiler) compileSafely(ctx context.Context, app *appspec.Application) (r *Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, diag.List{diag.Errorf(app.Pos, "internal error while compiling application %q: %v", app.Name, p).
+				Note("this is a bug in oamc or CUE; please report it with this file")}
+		}
+	}()
+	return c.Compile(ctx, app)
 }
 
 // Compile checks and renders one decoded Application.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,6 +67,46 @@ func FuzzCompile(f *testing.F) {
 			var b bytes.Buffer
 			if err := emit.Write(&b, emit.YAML, r.Objects); err != nil {
 				t.Fatalf("rendered objects do not encode: %v", err)
+			}
+		}
+	})
+}
+
+// FuzzProperties gives each standard component and trait odd property
+// values: definitions must reject them with a message, never crash.
+func FuzzProperties(f *testing.F) {
+	f.Add(uint8(0), "image", `nginx:1.27`)
+	f.Add(uint8(1), "ports", `[{port: 80, expose: true}]`)
+	f.Add(uint8(2), "replicas", `-1`)
+	f.Add(uint8(3), "env", `{A: "1", B: null}`)
+	f.Add(uint8(4), "objects", `[{apiVersion: v1, kind: ConfigMap}]`)
+	f.Add(uint8(5), "volumeMounts", `{pvc: [{name: d, mountPath: /d, claimName: c}]}`)
+	c, err := compiler.New(compiler.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	kinds := []string{"webservice", "worker", "task", "k8s-objects", "scaler", "labels", "annotations", "env", "expose", "sidecar"}
+	f.Fuzz(func(t *testing.T, which uint8, key, val string) {
+		typ := kinds[int(which)%len(kinds)]
+		props := fmt.Sprintf("{image: nginx, %q: %s}", key, val)
+		comp := fmt.Sprintf("{name: web, type: %s, properties: %s}", typ, props)
+		if int(which)%len(kinds) >= 4 { // a trait, on a webservice
+			comp = fmt.Sprintf("{name: web, type: webservice, properties: {image: nginx}, traits: [{type: %s, properties: {%q: %s}}]}", typ, key, val)
+		}
+		src := "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: {name: shop}\nspec:\n  components: [" + comp + "]\n"
+		docs, d := source.Parse("app.yaml", []byte(src))
+		if d != nil {
+			return
+		}
+		if _, err := c.CompileDocuments(context.Background(), docs); err != nil {
+			var l diag.List
+			if !errors.As(err, &l) || len(l) == 0 {
+				t.Fatalf("error is not a diagnostic list: %v", err)
+			}
+			for _, d := range l {
+				if strings.Contains(d.Message, "internal error") {
+					t.Fatalf("panic in the compiler: %s", d.Error())
+				}
 			}
 		}
 	})
