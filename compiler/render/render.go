@@ -88,129 +88,158 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 	if err != nil {
 		return nil, diag.List{diag.Errorf(comp.PropsPos, "component %q: properties: %v", comp.Name, err)}
 	}
-	base := baseContext(rc, app, comp, props)
-	tmpl := def.Fill(base, comp.Properties)
+	r := &renderer{rc: rc, app: app, comp: comp, origin: map[string]token.Pos{}}
+	r.tmpl = def.Fill(baseContext(rc, app, comp, props), comp.Properties)
 	what := fmt.Sprintf("component %q (%s)", comp.Name, comp.Type)
-	if d := raised(tmpl, what, comp.Pos); d != nil {
+	if d := raised(r.tmpl, what, comp.Pos); d != nil {
 		return nil, d
 	}
-	out := tmpl.LookupPath(cue.ParsePath("output"))
-	if !out.Exists() {
+	r.out = r.tmpl.LookupPath(cue.ParsePath("output"))
+	if !r.out.Exists() {
 		return nil, diag.List{diag.Errorf(def.Def.Pos, "component definition %q has no template.output: expected the workload object", def.Def.Name).Note("used by %s at %s", what, comp.Pos)}
 	}
-	workload, errs := object(out, def.Def, what, comp.Pos, "output")
-	if errs != nil {
+	var errs diag.List
+	if r.workload, errs = object(r.out, def.Def, what, comp.Pos, "output"); errs != nil {
 		return nil, errs
 	}
-	var aux []*Object
-	outputs, errs := objects(tmpl, def.Def, what, comp.Pos)
+	outputs, errs := objects(r.tmpl, def.Def, what, comp.Pos)
 	if errs != nil {
 		return nil, errs
 	}
 	for _, o := range outputs {
-		aux = append(aux, &Object{Output: o.name, Role: Auxiliary, Pos: comp.Pos, Data: o.data})
+		r.aux = append(r.aux, &Object{Output: o.name, Role: Auxiliary, Pos: comp.Pos, Data: o.data})
 	}
-
-	// origin remembers where each field a trait set came from, so that a
-	// later conflict names both sides.
-	origin := map[string]token.Pos{}
-	var traitObjs []*Object
 	for _, t := range traits {
-		twhat := fmt.Sprintf("trait %q of component %q", t.Spec.Type, comp.Name)
-		tprops, err := value.ToGo(t.Spec.Properties)
-		if err != nil {
-			return nil, diag.List{diag.Errorf(t.Spec.PropsPos, "%s: properties: %v", twhat, err)}
-		}
-		tctx := baseContext(rc, app, comp, tprops)
-		tctx["output"] = workload
-		auxData := map[string]any{}
-		for _, o := range aux {
-			auxData[o.Output] = o.Data
-		}
-		tctx["outputs"] = auxData
-		tctx["componentType"] = comp.Type
-		tt := t.Built.Fill(tctx, t.Spec.Properties)
-		if d := raised(tt, twhat, t.Spec.Pos); d != nil {
-			return nil, d
-		}
-		// merger patches one target ("" for the workload, else an output's
-		// name), remembering who set what.
-		merger := func(target, field string) *patch.Merger {
-			return &patch.Merger{
-				Tags: tagsUnder(t.Built.Def, field),
-				Set:  func(path string, pos token.Pos) { origin[target+"\x00"+path] = pos },
-			}
-		}
-		// existing finds where a target's field got its value: an earlier
-		// trait, or the component's template.
-		existing := func(target string, src cue.Value) func(string) token.Pos {
-			return func(path string) token.Pos {
-				if pos, ok := origin[target+"\x00"+path]; ok {
-					return pos
-				}
-				return lookupPos(src, path)
-			}
-		}
-		if p := tt.LookupPath(cue.ParsePath("patch")); p.Exists() {
-			merged, err := merger("", "patch").Merge(workload, p)
-			if err != nil {
-				return nil, patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patch", "the workload", existing("", out))
-			}
-			wm, ok := merged.(map[string]any)
-			if !ok {
-				return nil, diag.List{diag.Errorf(t.Spec.Pos, "%s: the patch made the workload %s, expected an object", twhat, value.Kind(merged))}
-			}
-			workload = wm
-		}
-		if po := tt.LookupPath(cue.ParsePath("patchOutputs")); po.Exists() {
-			it, err := po.Fields()
-			if err != nil {
-				return nil, definition.FromCUE(err, twhat+": patchOutputs", t.Spec.Pos)
-			}
-			for it.Next() {
-				name := it.Selector().Unquoted()
-				target := find(aux, name)
-				if target == nil {
-					names := make([]string, len(aux))
-					for i, o := range aux {
-						names[i] = o.Output
-					}
-					d := diag.Errorf(t.Spec.Pos, "%s: patchOutputs names %q, but component %q has no such output", twhat, name, comp.Name)
-					if hint := diag.DidYouMean(name, names); hint != "" {
-						d.Note("%s", hint)
-					} else {
-						d.Note("its outputs: %v", names)
-					}
-					return nil, diag.List{d}
-				}
-				merged, err := merger(name, "patchOutputs."+name).Merge(target.Data, it.Value())
-				if err != nil {
-					src := tmpl.LookupPath(cue.MakePath(cue.Str("outputs"), cue.Str(name)))
-					return nil, patchError(err, twhat, t.Spec.Pos, t.Built.Def, "patchOutputs."+name, fmt.Sprintf("output %q", name), existing(name, src))
-				}
-				md, ok := merged.(map[string]any)
-				if !ok {
-					return nil, diag.List{diag.Errorf(t.Spec.Pos, "%s: patchOutputs.%s made the object %s, expected an object", twhat, name, value.Kind(merged))}
-				}
-				target.Data = md
-			}
-		}
-		touts, errs := objects(tt, t.Built.Def, twhat, t.Spec.Pos)
-		if errs != nil {
+		if errs := r.trait(t); errs != nil {
 			return nil, errs
 		}
-		for _, o := range touts {
-			traitObjs = append(traitObjs, &Object{Trait: t.Spec.Type, Output: o.name, Role: TraitOut, Pos: t.Spec.Pos, Data: o.data})
-		}
 	}
-
-	all := append([]*Object{{Role: Workload, Pos: comp.Pos, Data: workload}}, aux...)
-	all = append(all, traitObjs...)
+	all := append([]*Object{{Role: Workload, Pos: comp.Pos, Data: r.workload}}, r.aux...)
+	all = append(all, r.traitObjs...)
 	for _, o := range all {
 		o.App, o.Component = app.Name, comp.Name
 		finish(o, app, comp)
 	}
 	return all, nil
+}
+
+// renderer holds one component's objects while its traits apply.
+type renderer struct {
+	rc   Context
+	app  *appspec.Application
+	comp *appspec.Component
+
+	tmpl      cue.Value // the component's filled template
+	out       cue.Value // its output, for where a workload field came from
+	workload  map[string]any
+	aux       []*Object // the component's own outputs
+	traitObjs []*Object
+
+	// origin remembers where each field a trait set came from, by target
+	// ("" for the workload, else an output's name) and path, so that a
+	// later conflict names both sides.
+	origin map[string]token.Pos
+}
+
+// trait applies one trait: its patch, patchOutputs and outputs.
+func (r *renderer) trait(t Trait) diag.List {
+	what := fmt.Sprintf("trait %q of component %q", t.Spec.Type, r.comp.Name)
+	props, err := value.ToGo(t.Spec.Properties)
+	if err != nil {
+		return diag.List{diag.Errorf(t.Spec.PropsPos, "%s: properties: %v", what, err)}
+	}
+	ctx := baseContext(r.rc, r.app, r.comp, props)
+	ctx["output"] = r.workload
+	outputs := map[string]any{}
+	for _, o := range r.aux {
+		outputs[o.Output] = o.Data
+	}
+	ctx["outputs"] = outputs
+	ctx["componentType"] = r.comp.Type
+	tmpl := t.Built.Fill(ctx, t.Spec.Properties)
+	if d := raised(tmpl, what, t.Spec.Pos); d != nil {
+		return d
+	}
+	if p := tmpl.LookupPath(cue.ParsePath("patch")); p.Exists() {
+		merged, err := r.merger(t, "", "patch").Merge(r.workload, p)
+		if err != nil {
+			return patchError(err, what, t.Spec.Pos, t.Built.Def, "patch", "the workload", r.existing("", r.out))
+		}
+		wm, ok := merged.(map[string]any)
+		if !ok {
+			return diag.List{diag.Errorf(t.Spec.Pos, "%s: the patch made the workload %s, expected an object", what, value.Kind(merged))}
+		}
+		r.workload = wm
+	}
+	if po := tmpl.LookupPath(cue.ParsePath("patchOutputs")); po.Exists() {
+		if errs := r.patchOutputs(t, what, po); errs != nil {
+			return errs
+		}
+	}
+	objs, errs := objects(tmpl, t.Built.Def, what, t.Spec.Pos)
+	if errs != nil {
+		return errs
+	}
+	for _, o := range objs {
+		r.traitObjs = append(r.traitObjs, &Object{Trait: t.Spec.Type, Output: o.name, Role: TraitOut, Pos: t.Spec.Pos, Data: o.data})
+	}
+	return nil
+}
+
+// patchOutputs merges a trait's patchOutputs into the named outputs.
+func (r *renderer) patchOutputs(t Trait, what string, po cue.Value) diag.List {
+	it, err := po.Fields()
+	if err != nil {
+		return definition.FromCUE(err, what+": patchOutputs", t.Spec.Pos)
+	}
+	for it.Next() {
+		name := it.Selector().Unquoted()
+		target := find(r.aux, name)
+		if target == nil {
+			names := make([]string, len(r.aux))
+			for i, o := range r.aux {
+				names[i] = o.Output
+			}
+			d := diag.Errorf(t.Spec.Pos, "%s: patchOutputs names %q, but component %q has no such output", what, name, r.comp.Name)
+			if hint := diag.DidYouMean(name, names); hint != "" {
+				d.Note("%s", hint)
+			} else {
+				d.Note("its outputs: %v", names)
+			}
+			return diag.List{d}
+		}
+		merged, err := r.merger(t, name, "patchOutputs."+name).Merge(target.Data, it.Value())
+		if err != nil {
+			src := r.tmpl.LookupPath(cue.MakePath(cue.Str("outputs"), cue.Str(name)))
+			return patchError(err, what, t.Spec.Pos, t.Built.Def, "patchOutputs."+name, fmt.Sprintf("output %q", name), r.existing(name, src))
+		}
+		md, ok := merged.(map[string]any)
+		if !ok {
+			return diag.List{diag.Errorf(t.Spec.Pos, "%s: patchOutputs.%s made the object %s, expected an object", what, name, value.Kind(merged))}
+		}
+		target.Data = md
+	}
+	return nil
+}
+
+// merger patches one target with the tags of the trait's field, recording
+// who set what.
+func (r *renderer) merger(t Trait, target, field string) *patch.Merger {
+	return &patch.Merger{
+		Tags: tagsUnder(t.Built.Def, field),
+		Set:  func(path string, pos token.Pos) { r.origin[target+"\x00"+path] = pos },
+	}
+}
+
+// existing finds where a target's field got its value: an earlier trait,
+// or else the component's template (src).
+func (r *renderer) existing(target string, src cue.Value) func(string) token.Pos {
+	return func(path string) token.Pos {
+		if pos, ok := r.origin[target+"\x00"+path]; ok {
+			return pos
+		}
+		return lookupPos(src, path)
+	}
 }
 
 // tagsUnder gives the merger the tags of the template field at root.
