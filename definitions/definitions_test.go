@@ -147,8 +147,10 @@ func hasUsage(fd *ast.Field) bool {
 	return false
 }
 
-// render evaluates one definition the way the compiler does: compile once,
-// fill context and parameter, read output, outputs and patch.
+// render evaluates one definition on its own, in plain CUE: compile, fill
+// context and parameter with FillPath, read output, outputs and patch. It
+// checks the definitions apart from the compiler (whose path the golden
+// cases and BenchmarkDefinitions take), including when filled with Go data.
 func render(t *testing.T, c *cue.Context, file string, params any, ctx map[string]any) (out map[string]any, err error) {
 	t.Helper()
 	v := c.CompileBytes(read(t, file), cue.Filename(file))
