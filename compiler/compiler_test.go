@@ -12,7 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"cuelang.org/go/cue/cuecontext"
+
 	"github.com/oamc/oamc/compiler"
+	"github.com/oamc/oamc/compiler/appspec"
 	"github.com/oamc/oamc/compiler/diag"
 	"github.com/oamc/oamc/compiler/emit"
 	"github.com/oamc/oamc/compiler/render"
@@ -193,4 +196,41 @@ func BenchmarkStartup(b *testing.B) {
 			b.Fatal(fmt.Sprint(err))
 		}
 	}
+}
+
+// TestCompileDecodedApp uses the library stage by stage: decode with the
+// Compiler's context, then Compile; an app from another context is refused.
+func TestCompileDecodedApp(t *testing.T) {
+	c, err := compiler.New(compiler.Options{})
+	require.NoError(t, err)
+	docs, d := source.Parse("app.yaml", []byte(app))
+	require.Nil(t, d)
+	decoded, errs := appspec.Decode(c.Context(), docs[0])
+	require.Empty(t, errs)
+	res, err := c.Compile(context.Background(), decoded)
+	require.NoError(t, err)
+	assert.Len(t, res.Objects, 2)
+
+	other, errs := appspec.Decode(cuecontext.New(), docs[0])
+	require.Empty(t, errs)
+	_, err = c.Compile(context.Background(), other)
+	assert.ErrorContains(t, err, "another CUE context")
+}
+
+func TestStandardLibrary(t *testing.T) {
+	c, err := compiler.New(compiler.Options{})
+	require.NoError(t, err)
+	var names []string
+	for _, d := range c.Registry().All() {
+		names = append(names, string(d.Type)+"/"+d.Name)
+	}
+	assert.Equal(t, []string{
+		"component/k8s-objects", "component/task", "component/webservice", "component/worker",
+		"trait/annotations", "trait/env", "trait/expose", "trait/labels", "trait/scaler", "trait/sidecar",
+	}, names)
+	assert.Empty(t, c.Warnings(), "the standard library replaces nothing")
+
+	none, err := compiler.New(compiler.Options{NoStdlib: true})
+	require.NoError(t, err)
+	assert.Empty(t, none.Registry().All())
 }
