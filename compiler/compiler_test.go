@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"cuelang.org/go/cue/cuecontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"cuelang.org/go/cue/cuecontext"
 
 	"github.com/oamc/oamc/compiler"
 	"github.com/oamc/oamc/compiler/appspec"
