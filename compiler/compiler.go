@@ -20,6 +20,7 @@ import (
 	"github.com/oamc/oamc/compiler/check"
 	"github.com/oamc/oamc/compiler/definition"
 	"github.com/oamc/oamc/compiler/diag"
+	"github.com/oamc/oamc/compiler/kube"
 	"github.com/oamc/oamc/compiler/render"
 	"github.com/oamc/oamc/compiler/source"
 	"github.com/oamc/oamc/definitions"
@@ -249,7 +250,7 @@ func (c *Compiler) Compile(ctx context.Context, app *appspec.Application) (*Resu
 				continue
 			}
 			// An autodetected workload is checked once it is rendered.
-			if def != nil && def.WorkloadType() != "" && !applies(tdef, def.Name, def.WorkloadType(), def.Workload.Kind, comp, t, &errs) {
+			if def != nil && def.WorkloadType() != "" && !applies(tdef, workload{def.Name, def.Workload.APIVersion, def.Workload.Kind, def.WorkloadType()}, comp, t, &errs) {
 				ok = false
 				continue
 			}
@@ -282,9 +283,9 @@ func (c *Compiler) Compile(ctx context.Context, app *appspec.Application) (*Resu
 		if p.def.Def.WorkloadType() == "" {
 			apiVersion, _ := objs[0].Data["apiVersion"].(string)
 			kind, _ := objs[0].Data["kind"].(string)
-			wt := definition.ResourceType(apiVersion, kind)
+			w := workload{p.def.Def.Name, apiVersion, kind, definition.ResourceType(apiVersion, kind)}
 			for _, t := range p.traits {
-				applies(t.Built.Def, p.def.Def.Name, wt, kind, p.comp, t.Spec, &errs)
+				applies(t.Built.Def, w, p.comp, t.Spec, &errs)
 			}
 		}
 		res.Objects = append(res.Objects, objs...)
@@ -335,18 +336,35 @@ func (c *Compiler) checked(d *definition.Definition, props cue.Value, s check.Su
 	return cd, true
 }
 
-// applies enforces a trait's appliesToWorkloads, which KubeVela ignores:
-// "*", the component type's name, its workload type or its kind.
-func applies(t *definition.Definition, compType, workloadType, kind string, spec *appspec.Component, tr *appspec.Trait, errs *diag.List) bool {
+// workload is what appliesToWorkloads is matched against.
+type workload struct {
+	compType   string // the component type's name, e.g. webservice
+	apiVersion string
+	kind       string
+	typ        string // e.g. deployments.apps
+}
+
+// applies enforces a trait's appliesToWorkloads, which KubeVela ignores.
+// An entry matches as the OAM runtime has it: "*", the component type's
+// name, the workload type ("deployments.apps"), the kind ("Deployment"),
+// "Kind.group" ("Deployment.apps"), or "*.group" ("*.apps").
+func applies(t *definition.Definition, w workload, spec *appspec.Component, tr *appspec.Trait, errs *diag.List) bool {
 	if len(t.AppliesToWorkloads) == 0 {
 		return true
 	}
+	group := kube.Group(w.apiVersion)
 	for _, a := range t.AppliesToWorkloads {
-		if a == "*" || a == compType || (workloadType != "" && a == workloadType) || (kind != "" && strings.EqualFold(a, kind)) {
+		name, g, dotted := strings.Cut(a, ".")
+		switch {
+		case a == "*", a == w.compType, w.typ != "" && a == w.typ, w.kind != "" && strings.EqualFold(a, w.kind):
+			return true
+		case dotted && name == "*" && g == group:
+			return true
+		case dotted && g == group && w.kind != "" && strings.EqualFold(name, w.kind):
 			return true
 		}
 	}
-	*errs = append(*errs, diag.Errorf(tr.TypePos, "trait %q does not apply to component %q of type %s (workload %s)", tr.Type, spec.Name, spec.Type, orNone(workloadType)).
+	*errs = append(*errs, diag.Errorf(tr.TypePos, "trait %q does not apply to component %q of type %s (workload %s)", tr.Type, spec.Name, spec.Type, orNone(w.typ)).
 		Note("trait %q applies to: %s (%s)", t.Name, strings.Join(t.AppliesToWorkloads, ", "), t.Pos))
 	return false
 }

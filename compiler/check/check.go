@@ -14,6 +14,7 @@ import (
 	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/format"
+	"cuelang.org/go/cue/token"
 
 	"github.com/oamc/oamc/compiler/definition"
 	"github.com/oamc/oamc/compiler/diag"
@@ -105,11 +106,35 @@ func report(err error, schema, props cue.Value, s Subject, incomplete bool) diag
 			continue // one message per property: disjunctions repeat themselves
 		}
 		seen[key] = true
+		if incomplete && defaultsFromContext(schema, props, path) {
+			continue
+		}
 		format, args := e.Msg()
 		msg := fmt.Sprintf(format, args...)
 		out = append(out, describe(path, msg, schema, props, s, incomplete))
 	}
 	return out
+}
+
+// defaultsFromContext reports an absent property whose default the
+// definition computes from context (`*context.name | string`): context is
+// known only when rendering, so it is not missing.
+func defaultsFromContext(schema, props cue.Value, path []string) bool {
+	if props.LookupPath(cuePath(path, false)).Exists() {
+		return false
+	}
+	// Default() says nothing of a default that is not concrete yet, so
+	// the definition's own text is read for the `*` that marks one.
+	hasDefault := false
+	if src := schema.LookupPath(cuePath(path, true)).Source(); src != nil {
+		ast.Walk(src, func(n ast.Node) bool {
+			if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.MUL {
+				hasDefault = true
+			}
+			return !hasDefault
+		}, nil)
+	}
+	return hasDefault
 }
 
 // trimPath drops the schema's own name from an error path.

@@ -55,7 +55,19 @@ func ParseYAML(ctx *cue.Context, name string, data []byte) (*Definition, error) 
 	pos := diag.Pos{File: name, Line: 1, Col: 1}
 	tmpl := o.Spec.Schematic.CUE.Template
 	if strings.TrimSpace(tmpl) == "" {
-		return nil, diag.List{diag.Errorf(pos, "%s %q has no spec.schematic.cue.template", o.Kind, o.Metadata.Name)}
+		// Terraform, Helm or kube schematics need a cluster: such a
+		// definition loads, and using it is the error.
+		if o.Metadata.Name == "" {
+			return nil, diag.List{diag.Errorf(pos, "%s has no metadata.name", o.Kind)}
+		}
+		h := header{Type: string(typ), Labels: o.Metadata.Labels, Annotations: o.Metadata.Annotations, Attributes: o.Spec.attributes}
+		d, err := newDefinition(name, pos, o.Metadata.Name, h)
+		if err != nil {
+			return nil, err
+		}
+		d.Unsupported = fmt.Sprintf("%s %q has no CUE template (spec.schematic.cue.template); other schematics (terraform, helm, kube) need a cluster, and oamc renders offline", o.Kind, o.Metadata.Name)
+		d.unsupportedPos = lineOf(data, "schematic:", pos)
+		return d, nil
 	}
 	line, indent := locate(string(data), tmpl)
 	body, imports := splitImports(name, tmpl)
@@ -169,4 +181,14 @@ func specText(s *ast.ImportSpec) string {
 		return s.Name.Name + " " + s.Path.Value
 	}
 	return s.Path.Value
+}
+
+// lineOf points at the first line holding key, or at fallback.
+func lineOf(data []byte, key string, fallback diag.Pos) diag.Pos {
+	for i, l := range strings.Split(string(data), "\n") {
+		if c := strings.Index(l, key); c >= 0 {
+			return diag.Pos{File: fallback.File, Line: i + 1, Col: c + 1}
+		}
+	}
+	return fallback
 }
