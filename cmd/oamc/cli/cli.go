@@ -92,6 +92,7 @@ func printErr(w io.Writer, err error) {
 func newRootCmd(io IO) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "oamc",
+		Version:       version(),
 		Short:         "Compile OAM Applications into Kubernetes manifests, offline",
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -123,4 +124,20 @@ func commandNames(root *cobra.Command) []string {
 		names = append(names, c.Name())
 	}
 	return names
+}
+
+// version is the module version oamc was built from ("(devel)" in a
+// checkout), with the VCS revision when the build recorded one.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
 }

@@ -375,3 +375,10 @@ func TestHelp(t *testing.T) {
 	assert.Contains(t, r.stdout, "--format")
 	assert.Contains(t, r.stdout, "--output")
 }
+
+func TestVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), []string{"--version"}, cli.IO{Stdout: &stdout, Stderr: &stderr})
+	require.Equal(t, 0, code, stderr.String())
+	assert.True(t, strings.HasPrefix(stdout.String(), "oamc version "), stdout.String())
+}
