@@ -1,7 +1,6 @@
 package definitions_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -18,9 +17,7 @@ import (
 	cueyaml "cuelang.org/go/encoding/yaml"
 	"sigs.k8s.io/yaml"
 
-	"github.com/oamc/oamc/compiler"
 	"github.com/oamc/oamc/compiler/definition"
-	"github.com/oamc/oamc/compiler/source"
 	"github.com/oamc/oamc/compiler/value"
 	"github.com/oamc/oamc/definitions"
 )
@@ -765,8 +762,8 @@ spec:
 
 // BenchmarkDefinitions renders each definition the way the compiler does:
 // compiled once, then per render Fill (context and properties) and output,
-// outputs and patch read as Go data. "app" runs the whole compiler on one
-// webservice with scaler, labels and env.
+// outputs and patch read as Go data. The whole compiler's cost on an app is
+// compiler's BenchmarkRender.
 func BenchmarkDefinitions(b *testing.B) {
 	ctx := cuecontext.New()
 	defs, err := definition.LoadFS(ctx, definitions.FS, ".", "<stdlib>/")
@@ -827,53 +824,4 @@ func BenchmarkDefinitions(b *testing.B) {
 			}
 		})
 	}
-	b.Run("app", func(b *testing.B) {
-		c, err := compiler.New(compiler.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		docs, d := source.Parse("app.yaml", []byte(benchApp))
-		if d != nil {
-			b.Fatal(d)
-		}
-		bg := context.Background()
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := c.CompileDocuments(bg, docs); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "components/s")
-	})
 }
-
-// benchApp is compiler_test.go's BenchmarkRender app: one webservice with
-// scaler, labels and env.
-const benchApp = `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: shop
-  namespace: prod
-  labels:
-    team: checkout
-spec:
-  components:
-    - name: web
-      type: webservice
-      properties:
-        image: nginx:1.27
-        ports:
-          - port: 80
-            expose: true
-      traits:
-        - type: scaler
-          properties:
-            replicas: 3
-        - type: labels
-          properties:
-            tier: frontend
-        - type: env
-          properties:
-            env:
-              LOG_LEVEL: info
-`
