@@ -280,13 +280,8 @@ func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
 	}
 	d.tags = collectTags(template.Value)
 	d.hasParameter = hasField(template, "parameter")
-	if s, ok := template.Value.(*ast.StructLit); ok {
-		for _, e := range s.Elts {
-			if pf, ok := e.(*ast.Field); ok && label(pf) == "parameter" {
-				d.parameterPos = diag.FromToken(pf.Pos())
-				break
-			}
-		}
+	if pf := field(template, "parameter"); pf != nil {
+		d.parameterPos = diag.FromToken(pf.Pos())
 	}
 	d.refs = collectContextRefs(f)
 	d.refs.inTemplate = hasField(template, contextField)
@@ -301,23 +296,27 @@ func ParseCUE(ctx *cue.Context, name string, src []byte) (*Definition, error) {
 			return nil, FromCUE(errors.Errors(err)[0], "definition has a syntax error", diag.Pos{File: name})
 		}
 	}
-	src = rewriteListArithmetic(f, src)
+	if rewritten := rewriteListArithmetic(f, src); len(rewritten) != len(src) {
+		src = rewritten
+		if f, err = parser.ParseFile(name, src); err != nil {
+			return nil, FromCUE(errors.Errors(err)[0], "definition has a syntax error", diag.Pos{File: name})
+		}
+	}
+	d.schemaSrc = openEmptyStructs(f, src)
 	if !d.refs.inTemplate && !topContext {
-		src = append(append([]byte(nil), src...), "\n"+contextField+": _\n"...)
+		// Appended, so the offsets openEmptyStructs used stay right.
+		tail := "\n" + contextField + ": _\n"
+		src = append(append([]byte(nil), src...), tail...)
+		d.schemaSrc = append(append([]byte(nil), d.schemaSrc...), tail...)
 	}
 	d.src = src
-	d.schemaSrc = openEmptyStructs(name, src)
 	return d, nil
 }
 
 // openEmptyStructs writes `{...}` for each `{}` in the template's parameter.
 // The closed copy of parameter would make `objects: [...{}]` (KubeVela's
 // k8s-objects) refuse every field, where its author meant "any object".
-func openEmptyStructs(name string, src []byte) []byte {
-	f, err := parser.ParseFile(name, src)
-	if err != nil {
-		return src
-	}
+func openEmptyStructs(f *ast.File, src []byte) []byte {
 	var edits []edit
 	for _, decl := range f.Decls {
 		tf, ok := decl.(*ast.Field)
@@ -353,19 +352,27 @@ func label(f *ast.Field) string {
 	return l
 }
 
+// hasField reports whether the struct value of f declares name; a value
+// that is not a struct literal may declare anything.
 func hasField(f *ast.Field, name string) bool {
+	if _, ok := f.Value.(*ast.StructLit); !ok {
+		return true
+	}
+	return field(f, name) != nil
+}
+
+// field returns the field name declared directly in f's struct literal.
+func field(f *ast.Field, name string) *ast.Field {
 	s, ok := f.Value.(*ast.StructLit)
 	if !ok {
-		return true // not a literal: assume it may define anything
+		return nil
 	}
 	for _, e := range s.Elts {
-		if fd, ok := e.(*ast.Field); ok {
-			if l, _, _ := ast.LabelName(fd.Label); l == name {
-				return true
-			}
+		if fd, ok := e.(*ast.Field); ok && label(fd) == name {
+			return fd
 		}
 	}
-	return false
+	return nil
 }
 
 // unsupportedImports names an import that cannot work offline, and where it is.
