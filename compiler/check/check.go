@@ -11,7 +11,6 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/token"
@@ -62,7 +61,8 @@ func Properties(schema, props cue.Value, s Subject) diag.List {
 }
 
 // shape returns props with the same fields and list items, every other
-// value replaced by top, keeping positions.
+// value replaced by top, keeping positions. The app's syntax is copied, not
+// changed: the same document may be compiled again.
 func shape(props cue.Value) cue.Value {
 	var x ast.Expr
 	switch src := props.Source().(type) {
@@ -75,22 +75,34 @@ func shape(props cue.Value) cue.Value {
 	default:
 		return props
 	}
-	return props.Context().BuildExpr(astutil.Apply(x, nil, func(c astutil.Cursor) bool {
-		switch n := c.Node().(type) {
-		case *ast.UnaryExpr: // -2
-			top := ast.NewIdent("_")
-			top.NamePos = n.Pos()
-			c.Replace(top)
-		case *ast.BasicLit:
-			if _, isLabel := c.Parent().Node().(*ast.Field); isLabel && c.Parent().Node().(*ast.Field).Label == ast.Label(n) {
-				return true
+	return props.Context().BuildExpr(shapeOf(x))
+}
+
+func shapeOf(x ast.Expr) ast.Expr {
+	switch x := x.(type) {
+	case *ast.StructLit:
+		c := *x
+		c.Elts = make([]ast.Decl, len(x.Elts))
+		for i, d := range x.Elts {
+			if f, ok := d.(*ast.Field); ok {
+				fc := *f
+				fc.Value = shapeOf(f.Value)
+				d = &fc
 			}
-			top := ast.NewIdent("_")
-			top.NamePos = n.Pos()
-			c.Replace(top)
+			c.Elts[i] = d
 		}
-		return true
-	}).(ast.Expr))
+		return &c
+	case *ast.ListLit:
+		c := *x
+		c.Elts = make([]ast.Expr, len(x.Elts))
+		for i, e := range x.Elts {
+			c.Elts[i] = shapeOf(e)
+		}
+		return &c
+	}
+	top := ast.NewIdent("_")
+	top.NamePos = x.Pos()
+	return top
 }
 
 func report(err error, schema, props cue.Value, s Subject, incomplete bool) diag.List {

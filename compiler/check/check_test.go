@@ -298,3 +298,20 @@ func TestPropertiesWithoutParameter(t *testing.T) {
 	require.Len(t, errs, 1, "a definition without parameter takes no properties")
 	assert.Contains(t, errs[0].Message, `unknown property "image"`)
 }
+
+// TestPropertiesLeavesTheAppAlone checks properties built twice from one
+// parsed document: finding errors must not change the app's syntax, which
+// may be compiled again.
+func TestPropertiesLeavesTheAppAlone(t *testing.T) {
+	c, _ := setup(t)
+	docs, derr := source.Parse("app.yaml", []byte("image: nginx\nport: 0\nimagee: x\n"))
+	require.Nil(t, derr)
+	build := func() cue.Value { return c.Root.Context().BuildExpr(docs[0].Expr, cue.Filename("app.yaml")) }
+	first := check.Properties(c.Schema, build(), subject(c))
+	require.Len(t, first, 2, "%v", first)
+	again := build()
+	assert.Equal(t, first.Error(), check.Properties(c.Schema, again, subject(c)).Error())
+	got, err := again.LookupPath(cue.ParsePath("image")).String()
+	require.NoError(t, err)
+	assert.Equal(t, "nginx", got)
+}
