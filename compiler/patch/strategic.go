@@ -64,7 +64,10 @@ func (m *Merger) merge(base any, p cue.Value, path, inheritedKey string) (any, e
 		}
 	}
 	// An open list's element pattern must be read before defaults close it.
-	elem := p.LookupPath(cue.MakePath(cue.AnyIndex))
+	var elem cue.Value
+	if p.IncompleteKind() == cue.ListKind {
+		elem = p.LookupPath(cue.MakePath(cue.AnyIndex))
+	}
 	if d, ok := p.Default(); ok {
 		p = d
 	}
