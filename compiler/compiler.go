@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -379,13 +380,11 @@ func (c *Compiler) conflicts(comp *appspec.Component, errs *diag.List) bool {
 		}
 		for _, o := range comp.Traits[i+1:] {
 			od, _ := c.registry.Get(definition.Trait, o.Type)
-			if contains(d.ConflictsWith, o.Type) || (od != nil && contains(od.ConflictsWith, t.Type)) {
+			if slices.Contains(d.ConflictsWith, o.Type) || (od != nil && slices.Contains(od.ConflictsWith, t.Type)) {
 				*errs = append(*errs, diag.Errorf(o.TypePos, "trait %q conflicts with trait %q on component %q", o.Type, t.Type, comp.Name).
 					Note("%q is at %s", t.Type, t.TypePos))
 				ok = false
 			}
-		}
-		for _, o := range comp.Traits[i+1:] {
 			if o.Type == t.Type {
 				*errs = append(*errs, diag.Errorf(o.TypePos, "trait %q is given twice on component %q", o.Type, comp.Name).Note("first at %s", t.TypePos))
 				ok = false
@@ -393,15 +392,6 @@ func (c *Compiler) conflicts(comp *appspec.Component, errs *diag.List) bool {
 		}
 	}
 	return ok
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func orNone(s string) string {

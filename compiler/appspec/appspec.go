@@ -6,6 +6,7 @@ package appspec
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -318,7 +319,7 @@ func (d *decoder) keys(v cue.Value, allowed []string, what string) {
 	var names []string
 	for it.Next() {
 		name := it.Selector().Unquoted()
-		if !contains(allowed, name) {
+		if !slices.Contains(allowed, name) {
 			unknown = append(unknown, it.Value())
 			names = append(names, name)
 		}
@@ -338,13 +339,4 @@ func (d *decoder) keys(v cue.Value, allowed []string, what string) {
 		}
 		d.errs = append(d.errs, e)
 	}
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
