@@ -5,6 +5,7 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -88,8 +89,11 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 	if err != nil {
 		return nil, diag.List{diag.Errorf(comp.PropsPos, "component %q: properties: %v", comp.Name, err)}
 	}
-	r := &renderer{rc: rc, app: app, comp: comp, origin: map[string]token.Pos{}}
-	r.tmpl = def.Fill(baseContext(rc, app, comp, props), comp.Properties)
+	r := &renderer{app: app, comp: comp, origin: map[string]token.Pos{}}
+	r.base = baseContext(rc, app, comp)
+	ctx := maps.Clone(r.base)
+	ctx["parameter"] = props
+	r.tmpl = def.Fill(ctx, comp.Properties)
 	what := fmt.Sprintf("component %q (%s)", comp.Name, comp.Type)
 	if d := raised(r.tmpl, what, comp.Pos); d != nil {
 		return nil, d
@@ -125,12 +129,12 @@ func Component(rc Context, app *appspec.Application, comp *appspec.Component, de
 
 // renderer holds one component's objects while its traits apply.
 type renderer struct {
-	rc   Context
 	app  *appspec.Application
 	comp *appspec.Component
 
-	tmpl      cue.Value // the component's filled template
-	out       cue.Value // its output, for where a workload field came from
+	base      map[string]any // the context every template of the component gets
+	tmpl      cue.Value      // the component's filled template
+	out       cue.Value      // its output, for where a workload field came from
 	workload  map[string]any
 	aux       []*Object // the component's own outputs
 	traitObjs []*Object
@@ -148,7 +152,8 @@ func (r *renderer) trait(t Trait) diag.List {
 	if err != nil {
 		return diag.List{diag.Errorf(t.Spec.PropsPos, "%s: properties: %v", what, err)}
 	}
-	ctx := baseContext(r.rc, r.app, r.comp, props)
+	ctx := maps.Clone(r.base)
+	ctx["parameter"] = props
 	ctx["output"] = r.workload
 	outputs := map[string]any{}
 	for _, o := range r.aux {
@@ -256,7 +261,9 @@ func tagsUnder(def *definition.Definition, root string) func(string) (string, st
 }
 
 // baseContext is the context every template of a component gets.
-func baseContext(rc Context, app *appspec.Application, comp *appspec.Component, props any) map[string]any {
+// The caller adds "parameter" (and a trait's "output", "outputs",
+// "componentType").
+func baseContext(rc Context, app *appspec.Application, comp *appspec.Component) map[string]any {
 	comps := make([]any, len(app.Components))
 	for i, c := range app.Components {
 		comps[i] = c.Data
@@ -271,7 +278,6 @@ func baseContext(rc Context, app *appspec.Application, comp *appspec.Component, 
 		"appLabels":      stringMap(app.Labels),
 		"appAnnotations": stringMap(app.Annotations),
 		"components":     comps,
-		"parameter":      props,
 		"cluster":        "",
 		"clusterVersion": map[string]any{
 			"major":      rc.ClusterVersion.Major,
